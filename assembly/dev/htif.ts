@@ -1,0 +1,86 @@
+// HTIF through the `tohost`/`fromhost` words of the guest image (the riscv-tests convention).
+// A store that touches tohost is seen at its physical address, however the guest addressed it.
+//   device 0, command 0: payload odd -> exit with code payload >> 1; even -> a syscall block
+//                        (magic_mem: [n, a0, a1, a2]) where write(1|2, buf, len) and exit are served
+//   device 1, command 1: console putchar; command 0: getchar (answer in fromhost)
+// After serving a request the host clears tohost and answers in fromhost, as the frontend does.
+import { S_tohostAddr, S_fromhostAddr, S_ramSize, UART_TX_BASE, UART_RX_BASE, RAM_BASE, RAM_GUEST_BASE } from '../gen/layout';
+import { ringPush, ringPop, ringFree } from './ring';
+import { requestExit, requestHalt } from '../exit';
+import { EXIT_CONSOLE, ST_OK } from '../cpu/defs';
+
+const SYS_WRITE: u64 = 64;
+const SYS_EXIT: u64 = 93;
+const ENOSYS: u64 = 38;
+
+@inline function inRam(pa: u64, size: u64): bool {
+  return pa >= RAM_GUEST_BASE && pa - RAM_GUEST_BASE <= load<u64>(S_ramSize) - size;
+}
+@inline function host(pa: u64): usize { return RAM_BASE + <usize>(pa - RAM_GUEST_BASE); }
+
+/** True when a store to [pa, pa+size) touches tohost. */
+export function touchesTohost(pa: u64, size: u64): bool {
+  const t = load<u64>(S_tohostAddr);
+  return t != u64.MAX_VALUE && pa < t + 8 && t < pa + size;
+}
+
+function answer(v: u64): void {
+  const f = load<u64>(S_fromhostAddr);
+  if (f != u64.MAX_VALUE && inRam(f, 8)) store<u64>(host(f), v);
+}
+
+/** Serves the request now in tohost. */
+export function htifService(): i32 {
+  const t = load<u64>(S_tohostAddr);
+  if (!inRam(t, 8)) return ST_OK;
+  const req = load<u64>(host(t));
+  if (req == 0) return ST_OK;
+  const device = req >> 56;
+  const cmd = (req >> 48) & 0xff;
+  const payload = req & 0xffff_ffff_ffff;
+  if (device == 0 && cmd == 0) {
+    if ((payload & 1) != 0) return requestHalt(payload >> 1);
+    return syscall(t, payload);
+  }
+  if (device == 1 && cmd == 1) {
+    if (ringFree(UART_TX_BASE) == 0) return requestExit(EXIT_CONSOLE);
+    ringPush(UART_TX_BASE, <u8>payload);
+    store<u64>(host(t), 0);
+    answer((1 << 56) | (1 << 48));
+    return ST_OK;
+  }
+  if (device == 1 && cmd == 0) {
+    const b = ringPop(UART_RX_BASE);
+    store<u64>(host(t), 0);
+    answer((1 << 56) | (b < 0 ? 0xffff_ffff_ffff : <u64>b));
+    return ST_OK;
+  }
+  store<u64>(host(t), 0); // unknown device: drop the request
+  return ST_OK;
+}
+
+function syscall(t: u64, block: u64): i32 {
+  if (!inRam(block, 32)) { store<u64>(host(t), 0); return ST_OK; }
+  const b = host(block);
+  const n = load<u64>(b);
+  const a0 = load<u64>(b, 8), a1 = load<u64>(b, 16), a2 = load<u64>(b, 24);
+  let ret: u64 = -ENOSYS;
+  if (n == SYS_EXIT) return requestHalt(a0);
+  if (n == SYS_WRITE && (a0 == 1 || a0 == 2)) {
+    if (!inRam(a1, a2)) ret = -14; // EFAULT
+    else {
+      // The whole write goes out at once; a full ring hands control to the host first.
+      if (<u64>ringFree(UART_TX_BASE) < a2 && a2 <= 4000) return requestExit(EXIT_CONSOLE);
+      const src = host(a1);
+      for (let i: u64 = 0; i < a2; i++) {
+        if (ringFree(UART_TX_BASE) == 0) break;
+        ringPush(UART_TX_BASE, load<u8>(src + <usize>i));
+      }
+      ret = a2;
+    }
+  }
+  store<u64>(b, ret);
+  store<u64>(host(t), 0);
+  answer(1);
+  return ST_OK;
+}

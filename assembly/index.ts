@@ -1,0 +1,159 @@
+// The exports of the core: the face bindings/ wraps. Hot exports take and return i32; 64-bit
+// values cross as BigInt only on cold paths (CSR access, configuration, debug translation).
+import {
+  STATE_BASE, STATE_SIZE, RAM_BASE, RAM_GUEST_BASE, PAGE_FLAGS_BASE, PAGE_FLAGS_SIZE, FAST_TLB_BASE,
+  FAST_TLB_SIZE, TLB_BASE, TLB_SIZE, DECODED_DIR_BASE, DECODED_DIR_SIZE, UART_TX_BASE, UART_RX_BASE,
+  S_pc, S_priv, S_mstatus, S_misa, S_ramSize, S_reservation, S_cyclesPerTick, S_tohostAddr,
+  S_fromhostAddr, S_mtimecmp, S_mmioRd, S_mmioSigned, S_mmioSize, S_mmioLen, S_mmioIsStore,
+  S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode, S_hardwareAD, S_tlbSets,
+} from './gen/layout';
+import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH } from './cpu/defs';
+import { setReg } from './state';
+import { run as interpret, foldFastHits } from './cpu/interpreter';
+import { refreshRegime } from './mmu/translate';
+import { tlbConfigure, tlbFlushAll } from './mmu/tlb';
+import { fastFlush, ALL_REGIMES } from './mmu/fast-tlb';
+import { walk, WALK_OK, walkPa, walkRefs, walkLevel, walkPte } from './mmu/walk';
+import { csrPeek, csrPeekValue, csrPoke } from './cpu/csr';
+import { decodedFlushAll, codeWritten, scratchInit } from './cpu/decoded-cache';
+import { refreshAlign } from './cpu/trap';
+import { uartReset } from './dev/uart';
+import { pageFlagsAddr, FLAG_WATCHED, ramContains } from './mem/bus';
+import { MSTATUS_SUM, MSTATUS_MXR } from './cpu/defs';
+
+export const LAYOUT_VERSION: i32 = 1;
+
+/** Grows memory for `ramBytes` of guest RAM and resets the machine. 0 on success, -1 if too large. */
+export function init(ramBytes: u64): i32 {
+  if (ramBytes == 0 || (ramBytes & 0xfff) != 0) return -1;
+  if (ramBytes > (<u64>PAGE_FLAGS_SIZE << 12) || <u64>RAM_BASE + ramBytes > 0xffff_0000) return -1;
+  const needPages = <i32>((<u64>RAM_BASE + ramBytes + 0xffff) >> 16);
+  const have = memory.size();
+  if (needPages > have && memory.grow(needPages - have) < 0) return -1;
+  memory.fill(STATE_BASE, 0, STATE_SIZE);
+  store<u64>(S_ramSize, ramBytes);
+  memory.fill(RAM_BASE, 0, <usize>ramBytes);
+  tlbConfigure(64, 4);
+  reset(RAM_GUEST_BASE);
+  return 0;
+}
+
+/** Architectural reset: M-mode at `pc`, registers zero, caches empty. RAM is kept. */
+export function reset(pc: u64): void {
+  for (let i: u32 = 0; i < 33; i++) setReg(i, 0);
+  store<u64>(S_pc, pc);
+  store<u64>(S_priv, PRV_M);
+  store<u64>(S_mstatus, MSTATUS_RESET);
+  store<u64>(S_misa, MISA_RESET);
+  store<u64>(S_reservation, u64.MAX_VALUE);
+  store<u64>(S_mtimecmp, 0);
+  if (load<u64>(S_cyclesPerTick) == 0) store<u64>(S_cyclesPerTick, 10);
+  if (load<u64>(S_tohostAddr) == 0) { store<u64>(S_tohostAddr, u64.MAX_VALUE); store<u64>(S_fromhostAddr, u64.MAX_VALUE); }
+  uartReset();
+  flushCaches();
+}
+
+/** Empties every cache (TLBs, decoded pages) and rebuilds derived state: after reset or restore. */
+export function flushCaches(): void {
+  memory.fill(PAGE_FLAGS_BASE, 0, PAGE_FLAGS_SIZE);
+  memory.fill(DECODED_DIR_BASE, 0, DECODED_DIR_SIZE);
+  memory.fill(FAST_TLB_BASE, 0, FAST_TLB_SIZE);
+  scratchInit();
+  fastFlush(ALL_REGIMES);
+  tlbFlushAll();
+  watchTohost();
+  refreshRegime();
+  refreshAlign();
+}
+
+function watchTohost(): void {
+  const t = load<u64>(S_tohostAddr);
+  if (t != u64.MAX_VALUE && ramContains(t, 8)) {
+    const f = pageFlagsAddr(t);
+    store<u8>(f, load<u8>(f) | FLAG_WATCHED);
+    fastFlush(ALL_REGIMES);
+  }
+}
+
+/** Sets the physical addresses of tohost and fromhost (from the ELF symbols); -1 for none. */
+export function setHtif(tohost: u64, fromhost: u64): void {
+  store<u64>(S_tohostAddr, tohost);
+  store<u64>(S_fromhostAddr, fromhost);
+  watchTohost();
+}
+
+export function run(budget: i32): i32 { return interpret(budget); }
+
+/** The host wrote guest RAM [pa, pa + len): keep decoded instructions coherent. */
+export function hostWrote(pa: u64, len: u64): void {
+  let a = pa & ~0xfff;
+  while (a < pa + len) {
+    if (ramContains(a, 1)) codeWritten(a > pa ? a : pa, 4096);
+    a += 4096;
+  }
+}
+
+/** Completes an MMIO exit: the value for a load, then the instruction retires. */
+export function mmioComplete(value: u64): void {
+  if (load<u64>(S_mmioIsStore) == 0) {
+    const size = load<u64>(S_mmioSize);
+    let v = value;
+    if (size < 8) {
+      const shift = 64 - (size << 3);
+      v = load<u64>(S_mmioSigned) != 0 ? <u64>(<i64>(v << shift) >> <i64>shift) : (v << shift) >> shift;
+    }
+    setReg(<u32>load<u64>(S_mmioRd), v);
+  }
+  store<u64>(S_pc, load<u64>(S_pc) + load<u64>(S_mmioLen));
+  store<u64>(S_cnt_instret, load<u64>(S_cnt_instret) + 1);
+  store<u64>(S_cnt_cycles, load<u64>(S_cnt_cycles) + 1);
+  const m = S_cnt_instretByMode + (<usize>load<u64>(S_priv) << 3);
+  store<u64>(m, load<u64>(m) + 1);
+}
+
+// --- CSRs from the host ---
+export function csrRead(csr: i32): u64 { return csrPeek(csr) ? csrPeekValue() : 0; }
+export function csrExists(csr: i32): bool { return csrPeek(csr); }
+export function csrWrite(csr: i32, v: u64): bool { return csrPoke(csr, v, load<u64>(S_pc)); }
+
+// --- configuration ---
+export function configureTlb(entries: i32, ways: i32): bool { return tlbConfigure(entries, ways); }
+export function setHardwareAD(on: bool): void { store<u64>(S_hardwareAD, on ? 1 : 0); tlbFlushAll(); }
+export function tlbEntries(): i32 { return <i32>(load<u64>(S_tlbSets) * load<u64>(S_tlbSets + 8)); }
+
+/** Privilege-level change or satp/mstatus written by the host: recompute derived state. */
+export function stateChanged(): void { fastFlush(ALL_REGIMES); refreshRegime(); refreshAlign(); }
+
+// --- debug translation (side-effect free) ---
+let debugPa: u64 = 0;
+let debugRefs: i32 = 0;
+let debugLevel: i32 = 0;
+let debugPte: u64 = 0;
+/**
+ * Walks vaddr for access type 0 read, 1 write, 2 fetch at privilege `priv` under the current satp,
+ * without A/D updates or counters. Returns -1 on success (debugPa etc. set) or the fault cause.
+ */
+export function translateDebug(vaddr: u64, type: i32, priv: i32): i32 {
+  const satp = csrRead(0x180);
+  if (priv == PRV_M || (satp >> 60) == 0) { debugPa = vaddr; debugRefs = 0; debugLevel = 0; return WALK_OK; }
+  const ms = load<u64>(S_mstatus);
+  const r = walk(vaddr, type, priv, satp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, false);
+  debugRefs = walkRefs;
+  if (r == WALK_OK) { debugPa = walkPa; debugLevel = walkLevel; debugPte = walkPte; }
+  return r;
+}
+export function debugResultPa(): u64 { return debugPa; }
+export function debugResultRefs(): i32 { return debugRefs; }
+export function debugResultLevel(): i32 { return debugLevel; }
+export function debugResultPte(): u64 { return debugPte; }
+
+/** Folds pending fast-TLB hit counts into the counters (run() does this at every exit). */
+export function syncCounters(): void { foldFastHits(); }
+
+// --- where things are, for the typed views ---
+export function stateBase(): i32 { return <i32>STATE_BASE; }
+export function ramBase(): i32 { return <i32>RAM_BASE; }
+export function uartTxBase(): i32 { return <i32>UART_TX_BASE; }
+export function uartRxBase(): i32 { return <i32>UART_RX_BASE; }
+export function heapEnd(): i32 { return <i32>__heap_base; }
+

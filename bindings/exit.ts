@@ -1,0 +1,19 @@
+/** Why `run` returned. The numbers are the core's (assembly/cpu/defs.ts). */
+export const EXIT_REASONS = ['none', 'budget', 'halt', 'trap', 'mmio', 'wfi', 'console'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+/** The exit record of one `run`: what a VMM needs to handle the exit without re-fetching. */
+export interface ExitRecord {
+  reason: ExitReason;
+  /** pc of the instruction that exited (for halt and wfi: of the next one). */
+  pc: bigint;
+  /** Instruction bits of the exiting instruction (16 or 32 bits), 0 when none. */
+  insn: number;
+  /** trap: the exception cause and trap value. */
+  cause?: number;
+  tval?: bigint;
+  /** halt: the guest's exit code (0 = success). */
+  code?: number;
+  /** mmio: the access the host must perform, then complete with `Machine.completeMmio`. */
+  mmio?: { addr: bigint; size: number; isStore: boolean; value: bigint };
+}

@@ -1,0 +1,240 @@
+/**
+ * `Machine`: the typed face of one instance of the Wasm core. Mechanism only: run, registers,
+ * CSRs, physical memory, console rings, counters, exit records, snapshot/restore. Policy (what to
+ * load, what to do on an exit) lives in src/.
+ */
+import { instantiateCore, type CoreExports, type CoreFlavor } from './core.js';
+import { STATE, STATE_WORDS, COUNTER_FIELDS, CONSTANTS, REGIONS, type StateField } from './gen/layout.js';
+import { EXIT_REASONS, type ExitRecord } from './exit.js';
+
+export const RAM_BASE = BigInt(CONSTANTS.RAM_GUEST_BASE);
+const RING_CAPACITY = CONSTANTS.RING_SIZE - 8;
+
+/** Options of a new machine. */
+export interface MachineOptions {
+  /** Bytes of guest RAM (a multiple of 4096; default 128 MiB). */
+  ramBytes?: number;
+  /** Core build to use (default release). */
+  flavor?: CoreFlavor;
+}
+
+/** Exit controls and timing: which events leave the core, and how time advances. */
+export interface MachineConfig {
+  /** Exception causes (bit n = cause n) that exit to the host instead of trapping in the guest. */
+  exitOnException?: bigint;
+  /** Loads/stores to unmapped physical addresses exit to the host instead of raising access faults. */
+  exitOnMmio?: boolean;
+  /** WFI always exits to the host. */
+  exitOnWfi?: boolean;
+  /** The walker sets A/D bits (true) or raises page faults (false, Svade; default). */
+  hardwareAD?: boolean;
+  /** Instructions per mtime tick when time follows instructions (default 10). */
+  cyclesPerTick?: number;
+  /** mtime follows the host clock at 10 MHz instead of retired instructions. */
+  wallClock?: boolean;
+  /** Modelled TLB geometry (default 64 entries, 4 ways). */
+  tlb?: { entries: number; ways: number };
+}
+
+/** A copy of a whole machine: architectural state, device state, console rings and RAM. */
+export interface Snapshot {
+  version: number;
+  ramBytes: number;
+  state: BigUint64Array;
+  rings: Uint8Array;
+  ram: Uint8Array;
+}
+const SNAPSHOT_VERSION = 1;
+
+export class MachineError extends Error {}
+
+export class Machine {
+  private constructor(
+    private readonly core: CoreExports,
+    /** Bytes of guest RAM. */
+    readonly ramBytes: number,
+  ) {}
+
+  /** Creates a machine with its own core instance and memory. */
+  static async create(options: MachineOptions = {}): Promise<Machine> {
+    const ramBytes = options.ramBytes ?? 128 * 1024 * 1024;
+    if (!Number.isInteger(ramBytes) || ramBytes <= 0 || ramBytes % 4096 !== 0) {
+      throw new MachineError(`RAM size ${ramBytes} is not a positive multiple of 4096 bytes`);
+    }
+    const core = await instantiateCore(options.flavor);
+    if (core.heapEnd() > REGIONS.STATE.base) throw new MachineError('core static data overlaps the state region');
+    if (core.init(BigInt(ramBytes)) !== 0) throw new MachineError(`cannot allocate ${ramBytes} bytes of guest RAM`);
+    return new Machine(core, ramBytes);
+  }
+
+  // --- views (recreated on demand: growing memory detaches old ones) ---
+  private get state(): BigUint64Array {
+    return new BigUint64Array(this.core.memory.buffer, this.core.stateBase(), STATE_WORDS);
+  }
+  private word(field: StateField, i = 0): bigint { return this.state[STATE[field].index + i]; }
+  private setWord(field: StateField, v: bigint, i = 0): void { this.state[STATE[field].index + i] = BigInt.asUintN(64, v); }
+
+  /** Runs at most `budget` instructions (1..2^31-1) and returns the exit record. */
+  run(budget: number): ExitRecord {
+    if (!Number.isInteger(budget) || budget < 1 || budget > 0x7fff_ffff) throw new MachineError(`budget ${budget} is not an integer in 1..2^31-1`);
+    const reason = EXIT_REASONS[this.core.run(budget)] ?? 'none';
+    const s = this.state;
+    const at = (f: StateField) => s[STATE[f].index];
+    const exit: ExitRecord = { reason, pc: at('exitPc'), insn: Number(at('exitInsn')) };
+    if (reason === 'trap') { exit.cause = Number(at('exitCause')); exit.tval = at('exitTval'); }
+    if (reason === 'halt') exit.code = Number(at('exitCode'));
+    if (reason === 'mmio') {
+      exit.mmio = { addr: at('mmioAddr'), size: Number(at('mmioSize')), isStore: at('mmioIsStore') !== 0n, value: at('mmioValue') };
+    }
+    return exit;
+  }
+
+  /** Completes an MMIO exit (the value of a load; ignored for a store); the instruction retires. */
+  completeMmio(value = 0n): void { this.core.mmioComplete(BigInt.asUintN(64, value)); }
+
+  /** Resets the hart to M-mode at `pc`; RAM is kept. */
+  reset(pc: bigint = RAM_BASE): void { this.core.reset(pc); }
+
+  /** Sets exit controls, timing and TLB geometry. */
+  configure(c: MachineConfig): void {
+    if (c.exitOnException !== undefined) this.setWord('exitOnException', c.exitOnException);
+    if (c.exitOnMmio !== undefined) this.setWord('exitOnMmio', c.exitOnMmio ? 1n : 0n);
+    if (c.exitOnWfi !== undefined) this.setWord('exitOnWfi', c.exitOnWfi ? 1n : 0n);
+    if (c.hardwareAD !== undefined) this.core.setHardwareAD(c.hardwareAD ? 1 : 0);
+    if (c.cyclesPerTick !== undefined) {
+      if (!Number.isInteger(c.cyclesPerTick) || c.cyclesPerTick < 1) throw new MachineError(`cyclesPerTick ${c.cyclesPerTick} must be a positive integer`);
+      this.setWord('cyclesPerTick', BigInt(c.cyclesPerTick));
+    }
+    if (c.wallClock !== undefined) this.setWord('wallClock', c.wallClock ? 1n : 0n);
+    if (c.tlb && !this.core.configureTlb(c.tlb.entries, c.tlb.ways)) {
+      throw new MachineError(`TLB geometry ${c.tlb.entries} entries / ${c.tlb.ways} ways: entries must be a power of two up to ${CONSTANTS.TLB_MAX_ENTRIES} and sets a power of two`);
+    }
+  }
+
+  /** Physical addresses of the HTIF words (from the image's symbols). */
+  setHtif(tohost?: bigint, fromhost?: bigint): void {
+    this.core.setHtif(tohost ?? 0xffff_ffff_ffff_ffffn, fromhost ?? 0xffff_ffff_ffff_ffffn);
+  }
+
+  // --- registers ---
+  getReg(i: number): bigint { this.checkReg(i); return i === 0 ? 0n : this.word('x', i); }
+  setReg(i: number, v: bigint): void { this.checkReg(i); if (i !== 0) this.setWord('x', v, i); }
+  private checkReg(i: number) { if (!Number.isInteger(i) || i < 0 || i > 31) throw new MachineError(`no register x${i}`); }
+  get pc(): bigint { return this.word('pc'); }
+  set pc(v: bigint) { this.setWord('pc', v); }
+  /** Current privilege: 0 U, 1 S, 3 M. */
+  get priv(): number { return Number(this.word('priv')); }
+  set priv(p: number) {
+    if (p !== 0 && p !== 1 && p !== 3) throw new MachineError(`privilege ${p} is not 0, 1 or 3`);
+    this.setWord('priv', BigInt(p));
+    this.core.stateChanged();
+  }
+
+  // --- CSRs ---
+  csrExists(csr: number): boolean { return this.core.csrExists(csr) !== 0; }
+  readCsr(csr: number): bigint {
+    if (!this.csrExists(csr)) throw new MachineError(`no CSR 0x${csr.toString(16)}`);
+    return BigInt.asUintN(64, this.core.csrRead(csr));
+  }
+  writeCsr(csr: number, v: bigint): void {
+    if (!this.core.csrWrite(csr, BigInt.asUintN(64, v))) throw new MachineError(`no CSR 0x${csr.toString(16)}`);
+  }
+
+  // --- physical memory ---
+  private ramOffset(pa: bigint, len: number): number {
+    const off = pa - RAM_BASE;
+    if (off < 0n || off + BigInt(len) > BigInt(this.ramBytes)) {
+      throw new MachineError(`physical range [0x${pa.toString(16)}, +${len}) is outside RAM [0x${RAM_BASE.toString(16)}, 0x${(RAM_BASE + BigInt(this.ramBytes)).toString(16)})`);
+    }
+    return this.core.ramBase() + Number(off);
+  }
+  readPhys(pa: bigint, len: number): Uint8Array {
+    return new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, len), len).slice();
+  }
+  writePhys(pa: bigint, bytes: Uint8Array): void {
+    new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, bytes.length), bytes.length).set(bytes);
+    this.core.hostWrote(pa, BigInt(bytes.length));
+  }
+  /** Zero-fills [pa, pa + len). */
+  zeroPhys(pa: bigint, len: number): void {
+    new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, len), len).fill(0);
+    this.core.hostWrote(pa, BigInt(len));
+  }
+  read64(pa: bigint): bigint { return new DataView(this.readPhys(pa, 8).buffer).getBigUint64(0, true); }
+  write64(pa: bigint, v: bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
+    this.writePhys(pa, b);
+  }
+
+  // --- console ---
+  private ring(base: number): Uint32Array { return new Uint32Array(this.core.memory.buffer, base, 2); }
+  /** Bytes the guest transmitted since the last call. */
+  drainConsole(): Uint8Array {
+    const base = this.core.uartTxBase();
+    const r = this.ring(base);
+    const n = (r[0] - r[1]) >>> 0;
+    const data = new Uint8Array(this.core.memory.buffer, base + 8, RING_CAPACITY);
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = data[(r[1] + i) % RING_CAPACITY];
+    r[1] = r[0];
+    return out;
+  }
+  /** Queues bytes for the guest's UART receiver; returns how many fit. */
+  sendConsole(bytes: Uint8Array): number {
+    const base = this.core.uartRxBase();
+    const r = this.ring(base);
+    const data = new Uint8Array(this.core.memory.buffer, base + 8, RING_CAPACITY);
+    let n = 0;
+    for (; n < bytes.length && ((r[0] - r[1]) >>> 0) < RING_CAPACITY; n++) {
+      data[r[0] % RING_CAPACITY] = bytes[n];
+      r[0] = (r[0] + 1) >>> 0;
+    }
+    return n;
+  }
+
+  // --- counters ---
+  /** All counters, exact at the last exit. Arrays for per-mode, per-reason, per-type counters. */
+  counters(): Record<string, bigint | bigint[]> {
+    this.core.syncCounters();
+    const s = this.state;
+    const out: Record<string, bigint | bigint[]> = {};
+    for (const f of COUNTER_FIELDS) {
+      out[f.name] = f.count === 1 ? s[f.index] : Array.from(s.subarray(f.index, f.index + f.count));
+    }
+    return out;
+  }
+
+  // --- debug translation ---
+  /** Side-effect-free walk of vaddr (type 0 read, 1 write, 2 fetch) at `priv` under the current satp. */
+  translate(vaddr: bigint, type: 0 | 1 | 2 = 0, priv = 1): { ok: true; pa: bigint; refs: number; level: number; pte: bigint } | { ok: false; cause: number; refs: number } {
+    const r = this.core.translateDebug(BigInt.asUintN(64, vaddr), type, priv);
+    const refs = this.core.debugResultRefs();
+    if (r === -1) return { ok: true, pa: BigInt.asUintN(64, this.core.debugResultPa()), refs, level: this.core.debugResultLevel(), pte: BigInt.asUintN(64, this.core.debugResultPte()) };
+    return { ok: false, cause: r, refs };
+  }
+
+  // --- snapshot ---
+  /** A copy of the whole machine state. */
+  snapshot(): Snapshot {
+    const mem = this.core.memory.buffer;
+    return {
+      version: SNAPSHOT_VERSION,
+      ramBytes: this.ramBytes,
+      state: this.state.slice(),
+      rings: new Uint8Array(mem, REGIONS.UART_TX.base, REGIONS.UART_TX.size + REGIONS.UART_RX.size).slice(),
+      ram: new Uint8Array(mem, this.core.ramBase(), this.ramBytes).slice(),
+    };
+  }
+  /** Replaces this machine's state with a snapshot of a machine of the same RAM size. */
+  restore(snap: Snapshot): void {
+    if (snap.version !== SNAPSHOT_VERSION) throw new MachineError(`snapshot version ${snap.version}, expected ${SNAPSHOT_VERSION}`);
+    if (snap.ramBytes !== this.ramBytes || snap.ram.length !== this.ramBytes) throw new MachineError(`snapshot has ${snap.ramBytes} bytes of RAM, this machine ${this.ramBytes}`);
+    if (snap.state.length !== STATE_WORDS) throw new MachineError(`snapshot state has ${snap.state.length} words, expected ${STATE_WORDS}`);
+    const mem = this.core.memory.buffer;
+    this.state.set(snap.state);
+    new Uint8Array(mem, REGIONS.UART_TX.base, snap.rings.length).set(snap.rings);
+    new Uint8Array(mem, this.core.ramBase(), this.ramBytes).set(snap.ram);
+    this.core.flushCaches();
+  }
+}
