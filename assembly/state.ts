@@ -7,8 +7,8 @@ import { S_x, S_priv, S_mstatus, S_cnt_instret, S_cnt_cycles, S_cnt_instretByMod
 @inline export function inc64(addr: usize, by: u64 = 1): void { store<u64>(addr, load<u64>(addr) + by); }
 
 /** Integer register by index (0..31; 32 is the write sink for x0). */
-@inline export function getReg(i: u32): u64 { return load<u64>(S_x + (<usize>i << 3)); }
-@inline export function setReg(i: u32, v: u64): void { store<u64>(S_x + (<usize>i << 3), v); }
+@inline export function getReg(i: u32): u64 { return load<u64>(<usize>i << 3, S_x); }
+@inline export function setReg(i: u32, v: u64): void { store<u64>(<usize>i << 3, v, S_x); }
 
 @inline export function priv(): i32 { return <i32>load<u64>(S_priv); }
 @inline export function mstatus(): u64 { return load<u64>(S_mstatus); }

@@ -45,6 +45,8 @@ export interface Snapshot {
   ram: Uint8Array;
 }
 const SNAPSHOT_VERSION = 1;
+/** Instructions per call into the core. */
+const SLICE = 1 << 22;
 
 export class MachineError extends Error {}
 
@@ -77,7 +79,15 @@ export class Machine {
   /** Runs at most `budget` instructions (1..2^31-1) and returns the exit record. */
   run(budget: number): ExitRecord {
     if (!Number.isInteger(budget) || budget < 1 || budget > 0x7fff_ffff) throw new MachineError(`budget ${budget} is not an integer in 1..2^31-1`);
-    const reason = EXIT_REASONS[this.core.run(budget)] ?? 'none';
+    // Slices keep each call short: V8 tiers a Wasm function up between calls, not during one.
+    let left = budget;
+    let code: number;
+    do {
+      const slice = Math.min(left, SLICE);
+      code = this.core.run(slice);
+      left -= slice;
+    } while (code === 1 && left > 0);
+    const reason = EXIT_REASONS[code] ?? 'none';
     const s = this.state;
     const at = (f: StateField) => s[STATE[f].index];
     const exit: ExitRecord = { reason, pc: at('exitPc'), insn: Number(at('exitInsn')) };

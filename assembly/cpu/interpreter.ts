@@ -41,6 +41,13 @@ import { SCRATCH_PAGE_BASE, S_cnt_fenceI, ACCESS_TYPES, REGIMES } from '../gen/l
   return 0;
 }
 
+/** Slot of a taken branch's target when it lies in the same page and is aligned, else 0. */
+@inline function takenWithinPage(sp: usize, pageBase: usize): usize {
+  const off = imm(sp);
+  const nsp = sp + (<usize>off << 3);
+  return nsp - pageBase < 0x8000 && (off & targetMisalignBits) == 0 ? nsp : 0;
+}
+
 /** Runs at most `budget` instructions; returns the exit reason (details in the exit record). */
 export function run(budget: i32): i32 {
   store<u64>(S_exitReason, EXIT_NONE);
@@ -53,7 +60,8 @@ export function run(budget: i32): i32 {
   let left: i32 = 0;
   let st: i32 = ST_OK;
   while (true) {
-    if (left <= 0) {
+    if (--left < 0) {
+      left = 0; // the countdown ran out before this dispatch; nothing executed yet
       // Event point: account, stop at the budget, take interrupts, schedule the next timer check.
       if (sp != FETCH_SLOT) { pc = pageVaddr + <u64>((sp - pageBase) >> 3); sp = FETCH_SLOT; }
       syncOut(left);
@@ -67,8 +75,8 @@ export function run(budget: i32): i32 {
       if (t < n) n = t == 0 ? 1 : t;
       left = <i32>n;
       beginChunk(left);
+      left--;
     }
-    left--;
     switch (<i32>load<u16>(sp)) {
       // --- pseudo-operations (do not count as instructions) ---
       case Op.OP_FETCH: {
@@ -133,12 +141,12 @@ export function run(budget: i32): i32 {
         else { pc = target; sp = FETCH_SLOT; }
         continue;
       }
-      case Op.OP_BEQ: { if (rs1v(sp) == rs2v(sp)) break; sp += advance(sp); continue; }
-      case Op.OP_BNE: { if (rs1v(sp) != rs2v(sp)) break; sp += advance(sp); continue; }
-      case Op.OP_BLT: { if (<i64>rs1v(sp) < <i64>rs2v(sp)) break; sp += advance(sp); continue; }
-      case Op.OP_BGE: { if (<i64>rs1v(sp) >= <i64>rs2v(sp)) break; sp += advance(sp); continue; }
-      case Op.OP_BLTU: { if (rs1v(sp) < rs2v(sp)) break; sp += advance(sp); continue; }
-      case Op.OP_BGEU: { if (rs1v(sp) >= rs2v(sp)) break; sp += advance(sp); continue; }
+      case Op.OP_BEQ: { if (rs1v(sp) == rs2v(sp)) { const nsp = takenWithinPage(sp, pageBase); if (nsp != 0) { sp = nsp; continue; } break; } sp += advance(sp); continue; }
+      case Op.OP_BNE: { if (rs1v(sp) != rs2v(sp)) { const nsp = takenWithinPage(sp, pageBase); if (nsp != 0) { sp = nsp; continue; } break; } sp += advance(sp); continue; }
+      case Op.OP_BLT: { if (<i64>rs1v(sp) < <i64>rs2v(sp)) { const nsp = takenWithinPage(sp, pageBase); if (nsp != 0) { sp = nsp; continue; } break; } sp += advance(sp); continue; }
+      case Op.OP_BGE: { if (<i64>rs1v(sp) >= <i64>rs2v(sp)) { const nsp = takenWithinPage(sp, pageBase); if (nsp != 0) { sp = nsp; continue; } break; } sp += advance(sp); continue; }
+      case Op.OP_BLTU: { if (rs1v(sp) < rs2v(sp)) { const nsp = takenWithinPage(sp, pageBase); if (nsp != 0) { sp = nsp; continue; } break; } sp += advance(sp); continue; }
+      case Op.OP_BGEU: { if (rs1v(sp) >= rs2v(sp)) { const nsp = takenWithinPage(sp, pageBase); if (nsp != 0) { sp = nsp; continue; } break; } sp += advance(sp); continue; }
 
       case Op.OP_LB: {
         const a = rs1v(sp) + imm(sp);
@@ -361,15 +369,10 @@ export function run(budget: i32): i32 {
     // --- Not the normal path: a taken branch, a trap, an exit, or a resync. ---
     const op = <i32>load<u16>(sp);
     if (op >= Op.OP_BEQ && op <= Op.OP_BGEU && st == ST_OK) {
-      // Taken conditional branch (kept out of the cases so they stay one compare).
+      // A taken conditional branch that leaves the page or is misaligned.
       const off = imm(sp);
       const here = pageVaddr + <u64>((sp - pageBase) >> 3);
-      if ((off & targetMisalignBits) == 0) {
-        const nsp = sp + (<usize>off << 3);
-        if (nsp - pageBase < 0x8000) sp = nsp;
-        else { pc = here + off; sp = FETCH_SLOT; }
-        continue;
-      }
+      if ((off & targetMisalignBits) == 0) { pc = here + off; sp = FETCH_SLOT; continue; }
       st = raise(CAUSE_MISALIGNED_FETCH, here + off);
     }
     if (sp != FETCH_SLOT) pc = pageVaddr + <u64>((sp - pageBase) >> 3);
