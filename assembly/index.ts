@@ -9,6 +9,7 @@ import {
 } from './gen/layout';
 import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH } from './cpu/defs';
 import { setReg } from './state';
+import { expandCompressed } from './cpu/rvc';
 import { run as interpret, foldFastHits } from './cpu/interpreter';
 import { refreshRegime } from './mmu/translate';
 import { tlbConfigure, tlbFlushAll } from './mmu/tlb';
@@ -157,3 +158,6 @@ export function uartTxBase(): i32 { return <i32>UART_TX_BASE; }
 export function uartRxBase(): i32 { return <i32>UART_RX_BASE; }
 export function heapEnd(): i32 { return <i32>__heap_base; }
 
+
+/** The 32-bit instruction a 16-bit one stands for (0 if reserved): for the disassembler. */
+export function expandRvc(c: u32): u32 { return expandCompressed(c); }

@@ -34,6 +34,7 @@ export interface CoreExports {
   uartRxBase(): number;
   heapEnd(): number;
   decodedFlushAll(): void;
+  expandRvc(c: number): number;
 }
 
 /** Which build of the core: release (optimised, no assertions) or debug (assertions on). */

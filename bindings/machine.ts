@@ -224,6 +224,9 @@ export class Machine {
     return { ok: false, cause: r, refs };
   }
 
+  /** The 32-bit instruction a compressed one expands to (0 when reserved). */
+  expandCompressed(bits: number): number { return this.core.expandRvc(bits & 0xffff) >>> 0; }
+
   // --- snapshot ---
   /** A copy of the whole machine state. */
   snapshot(): Snapshot {

@@ -1,0 +1,34 @@
+/** The vmlab command line. */
+import { Command, Option } from 'commander';
+import { parseSize, parseCount, parseTimebase } from './options.js';
+import { runCommand } from './run.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('vmlab')
+    .description('A virtualization lab: a RISC-V machine in WebAssembly and the VMM techniques of an IaaS cloud, measured.')
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('run a RISC-V guest (ELF or raw image at 0x80000000); the exit status is the guest\'s')
+    .argument('<file>', 'guest image')
+    .addOption(new Option('--mem <size>', 'guest RAM').default(128 * 1024 * 1024, '128M').argParser(parseSize))
+    .addOption(new Option('--max-insns <n>', 'stop after n instructions (exit 124)').argParser(parseCount))
+    .addOption(new Option('--timebase <kind>', 'mtime follows retired instructions (insn) or the host clock (wall)').default('insn').argParser(parseTimebase))
+    .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
+    .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
+    .action(async (file: string, opts) => { code = await runCommand(file, opts); });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const ce = e as { code?: string; exitCode?: number };
+    if (ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help') return 0;
+    if (typeof ce.exitCode === 'number') return ce.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,28 @@
+/** Parsers for CLI option values: each throws InvalidArgumentError with a message naming the problem. */
+import { InvalidArgumentError } from 'commander';
+
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** "128M", "1G", "65536K", "4096" -> bytes (a positive multiple of 4096, at most 2 GiB). */
+export function parseSize(text: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not a size like 128M, 1G or 65536K`);
+  const bytes = Number(m[1]) * UNITS[m[2].toUpperCase()];
+  if (bytes <= 0 || bytes % 4096 !== 0) throw new InvalidArgumentError(`${text} is not a positive multiple of 4 KiB`);
+  if (bytes > 2 * 1024 ** 3) throw new InvalidArgumentError(`${text} is more than the 2 GiB of RAM vmlab supports`);
+  return bytes;
+}
+
+/** A positive integer, with optional _ or , separators and k/M/G suffixes (decimal). */
+export function parseCount(text: string): number {
+  const m = /^(\d[\d_,]*)([kMG]?)$/.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not a positive count like 1000000 or 50M`);
+  const n = Number(m[1].replace(/[_,]/g, '')) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 } as Record<string, number>)[m[2]];
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`"${text}" is not a positive count`);
+  return n;
+}
+
+export function parseTimebase(text: string): 'insn' | 'wall' {
+  if (text !== 'insn' && text !== 'wall') throw new InvalidArgumentError(`timebase must be "insn" or "wall", not "${text}"`);
+  return text;
+}
