@@ -87,10 +87,13 @@ export function run(budget: i32): i32 { return interpret(budget); }
 
 /** The host wrote guest RAM [pa, pa + len): keep decoded instructions coherent. */
 export function hostWrote(pa: u64, len: u64): void {
-  let a = pa & ~0xfff;
-  while (a < pa + len) {
-    if (ramContains(a, 1)) codeWritten(a > pa ? a : pa, 4096);
-    a += 4096;
+  const end = pa + len;
+  let a = pa;
+  while (a < end) {
+    const pageEnd = (a & ~0xfff) + 4096;
+    const chunk = (pageEnd < end ? pageEnd : end) - a;
+    if (ramContains(a, chunk)) codeWritten(a, chunk);
+    a = pageEnd;
   }
 }
 

@@ -61,7 +61,8 @@ export function codeWritten(pa: u64, size: u64): void {
   const page = pageAt(ppn);
   // A 32-bit instruction starting one halfword before the store overlaps it too.
   const first = (pa & 0xfff) >= 2 ? ((pa & 0xfff) - 2) >> 1 : 0;
-  const last = ((pa & 0xfff) + size - 1) >> 1;
+  let last = ((pa & 0xfff) + size - 1) >> 1;
+  if (last >= <u64>SLOTS_PER_PAGE) last = <u64>SLOTS_PER_PAGE - 1;
   let touched = false;
   for (let s = first; s <= last; s++) {
     const slot = page + <usize>s * SLOT_BYTES;
