@@ -3,7 +3,7 @@
 import {
   S_priv, S_pc, S_mstatus, S_medeleg, S_mideleg, S_mie, S_mip, S_mtvec, S_mepc, S_mcause, S_mtval,
   S_stvec, S_sepc, S_scause, S_stval, S_reservation, S_exitOnException, S_exitOnWfi, S_exitCause,
-  S_exitTval, S_cnt_exceptions, S_cnt_interrupts, S_cnt_cycles, S_misa,
+  S_exitTval, S_cnt_exceptions, S_cnt_interrupts, S_cnt_cycles, S_misa, S_wallClock,
 } from '../gen/layout';
 import {
   PRV_U, PRV_S, PRV_M, MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP,
@@ -134,6 +134,8 @@ export function wfi(insn: u32): i32 {
   if (p == PRV_U || (p == PRV_S && (load<u64>(S_mstatus) & MSTATUS_TW) != 0)) return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
   if (load<u64>(S_exitOnWfi) != 0) return requestExit(EXIT_WFI);
   if ((mipValue() & load<u64>(S_mie)) != 0) return ST_OK;
+  // On the host clock, time cannot be skipped: the host waits and runs the hart again.
+  if (load<u64>(S_wallClock) != 0) return requestExit(EXIT_WFI);
   closeChunk();
   const idle = cyclesUntilTimer();
   if (idle == u64.MAX_VALUE) return requestExit(EXIT_WFI);

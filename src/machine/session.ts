@@ -17,6 +17,12 @@ export interface SessionOptions {
   slice?: number;
   /** Called after each slice, e.g. for a progress display or to yield to the event loop. */
   onSlice?: () => Promise<void> | void;
+  /**
+   * Called when the hart idles in WFI with nothing able to wake it from inside the machine. With
+   * the host clock as timebase, time passes while it waits (return true to go on). Without it the
+   * session ends with 'wfi-deadlock' unless input keeps arriving.
+   */
+  onIdle?: () => Promise<boolean>;
 }
 
 export type Outcome =
@@ -56,8 +62,13 @@ export async function runSession(machine: Machine, options: SessionOptions = {})
     if (last.reason === 'trap') { outcome = { kind: 'trap', exit: last }; break; }
     if (last.reason === 'mmio') { outcome = { kind: 'mmio', exit: last }; break; }
     if (last.reason === 'wfi') {
-      // Nothing in the machine can wake the hart; only console input could matter to a poller.
-      if (!options.input || ++idleWfi > 1000) { outcome = { kind: 'wfi-deadlock' }; break; }
+      if (options.onIdle) {
+        if (!(await options.onIdle())) { outcome = { kind: 'wfi-deadlock' }; break; }
+      } else if (!options.input || ++idleWfi > 1000) {
+        // Nothing in the machine can wake the hart; only console input could, and none comes.
+        outcome = { kind: 'wfi-deadlock' };
+        break;
+      }
     } else idleWfi = 0;
     await options.onSlice?.();
   }
