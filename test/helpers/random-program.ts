@@ -1,0 +1,195 @@
+/**
+ * Random RV64IMC programs for differential runs. Each program loads random values into every
+ * register, runs a random mix of ALU, M, load/store (aligned and misaligned), forward branch and
+ * jump and compressed instructions that cannot trap, then prints its scratch memory and a dump of
+ * all registers as hex on the UART and powers off. The same raw image runs on vmlab and QEMU.
+ */
+
+/** A deterministic PRNG (xorshift64*). */
+export class Rng {
+  private s: bigint;
+  constructor(seed: number) { this.s = BigInt(seed) * 0x9e3779b97f4a7c15n + 1n; }
+  next64(): bigint {
+    let x = this.s;
+    x ^= x >> 12n; x ^= (x << 25n) & 0xffff_ffff_ffff_ffffn; x ^= x >> 27n;
+    this.s = x;
+    return (x * 0x2545f4914f6cdd1dn) & 0xffff_ffff_ffff_ffffn;
+  }
+  int(n: number): number { return Number(this.next64() % BigInt(n)); }
+  pick<T>(a: readonly T[]): T { return a[this.int(a.length)]; }
+  /** Interesting 64-bit values as well as random ones. */
+  value(): bigint {
+    const edges = [0n, 1n, 0xffff_ffff_ffff_ffffn, 0x8000_0000_0000_0000n, 0x7fff_ffff_ffff_ffffn, 0x8000_0000n, 0x7fff_ffffn, 0xffff_ffffn, 0xffff_ffff_8000_0000n, 31n, 32n, 63n, 64n];
+    return this.int(4) === 0 ? this.pick(edges) : this.next64();
+  }
+}
+
+const R = (f7: number, f3: number, op: number) => (rd: number, rs1: number, rs2: number) =>
+  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const I = (f3: number, op: number) => (rd: number, rs1: number, imm: number) =>
+  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const S = (f3: number) => (rs2: number, rs1: number, imm: number) =>
+  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x23) >>> 0;
+const B = (f3: number) => (rs1: number, rs2: number, off: number) =>
+  ((((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
+    (((off >> 1) & 15) << 8) | (((off >> 11) & 1) << 7) | 0x63) >>> 0;
+const U = (op: number) => (rd: number, imm20: number) => (((imm20 & 0xfffff) << 12) | (rd << 7) | op) >>> 0;
+const jal = (rd: number, off: number) =>
+  ((((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) | (((off >> 12) & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
+
+const ALU_R = [
+  R(0, 0, 0x33), R(0x20, 0, 0x33), R(0, 1, 0x33), R(0, 2, 0x33), R(0, 3, 0x33), R(0, 4, 0x33), R(0, 5, 0x33),
+  R(0x20, 5, 0x33), R(0, 6, 0x33), R(0, 7, 0x33), R(0, 0, 0x3b), R(0x20, 0, 0x3b), R(0, 1, 0x3b), R(0, 5, 0x3b),
+  R(0x20, 5, 0x3b),
+  ...[0, 1, 2, 3, 4, 5, 6, 7].map((f3) => R(1, f3, 0x33)), ...[0, 4, 5, 6, 7].map((f3) => R(1, f3, 0x3b)),
+];
+const ALU_I = [I(0, 0x13), I(2, 0x13), I(3, 0x13), I(4, 0x13), I(6, 0x13), I(7, 0x13), I(0, 0x1b)];
+const SHIFT_I: ((rd: number, rs1: number, sh: number) => number)[] = [
+  (rd, rs1, sh) => I(1, 0x13)(rd, rs1, sh & 63), (rd, rs1, sh) => I(5, 0x13)(rd, rs1, sh & 63),
+  (rd, rs1, sh) => I(5, 0x13)(rd, rs1, 0x400 | (sh & 63)), (rd, rs1, sh) => I(1, 0x1b)(rd, rs1, sh & 31),
+  (rd, rs1, sh) => I(5, 0x1b)(rd, rs1, sh & 31), (rd, rs1, sh) => I(5, 0x1b)(rd, rs1, 0x400 | (sh & 31)),
+];
+const LOADS = [0, 1, 2, 3, 4, 5, 6].map((f3) => I(f3, 0x03));
+const STORES = [0, 1, 2, 3].map(S);
+const BRANCHES = [0, 1, 4, 5, 6, 7].map(B);
+
+const SP = 2; // base of the scratch area, never written by the body
+const DATA = 0x9000; // scratch area offset from RAM base; x2 = RAM + DATA + 0x800
+
+/** Registers the body may write (everything but x2). */
+const WRITABLE = Array.from({ length: 32 }, (_, i) => i).filter((r) => r !== SP);
+
+type Item = { bits: number; size: 2 | 4 } | { branch: (off: number) => number; skip: number };
+
+function compressed(rng: Rng): number | undefined {
+  const rd = 8 + rng.int(8), rs2 = 8 + rng.int(8);
+  const full = rng.pick(WRITABLE.filter((r) => r !== 0));
+  const imm6 = rng.int(64);
+  switch (rng.int(14)) {
+    case 0: return 0x9002 | (full << 7) | ((1 + rng.int(31)) << 2); // c.add (rs2 != 0)
+    case 1: return 0x8002 | (full << 7) | ((1 + rng.int(31)) << 2); // c.mv
+    case 2: return 0x0001 | (full << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.addi
+    case 3: return 0x4001 | (full << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.li
+    case 4: return 0x2001 | (full << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.addiw
+    case 5: return 0x0002 | (full << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.slli
+    case 6: return 0x8001 | ((rd - 8) << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.srli
+    case 7: return 0x8401 | ((rd - 8) << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.srai
+    case 8: return 0x8801 | ((rd - 8) << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.andi
+    case 9: return (0x8c01 | ((rd - 8) << 7) | (rng.int(4) << 5) | ((rs2 - 8) << 2)) >>> 0; // c.sub/xor/or/and
+    case 10: return (0x9c01 | ((rd - 8) << 7) | (rng.int(2) << 5) | ((rs2 - 8) << 2)) >>> 0; // c.subw/addw
+    case 11: { // c.ldsp / c.lwsp
+      const d = rng.int(2) === 0;
+      const off = d ? rng.int(64) * 8 : rng.int(64) * 4;
+      return d ? 0x6002 | (full << 7) | (((off >> 5) & 1) << 12) | (((off >> 3) & 3) << 5) | (((off >> 6) & 7) << 2)
+        : 0x4002 | (full << 7) | (((off >> 5) & 1) << 12) | (((off >> 2) & 7) << 4) | (((off >> 6) & 3) << 2);
+    }
+    case 12: { // c.sdsp / c.swsp
+      const d = rng.int(2) === 0;
+      const off = d ? rng.int(64) * 8 : rng.int(64) * 4;
+      const src = rng.int(32);
+      return d ? 0xe002 | (src << 2) | (((off >> 3) & 7) << 10) | (((off >> 6) & 7) << 7)
+        : 0xc002 | (src << 2) | (((off >> 2) & 15) << 9) | (((off >> 6) & 3) << 7);
+    }
+    default: { // c.lui with nonzero immediate, rd not x2
+      const nz = 1 + rng.int(63);
+      return 0x6001 | (full << 7) | ((nz & 32) << 7) | ((nz & 31) << 2);
+    }
+  }
+}
+
+function bodyItem(rng: Rng): Item {
+  const rd = rng.pick(WRITABLE), rs1 = rng.int(32), rs2 = rng.int(32);
+  const k = rng.int(100);
+  if (k < 30) return { bits: rng.pick(ALU_R)(rd, rs1, rs2), size: 4 };
+  if (k < 45) return { bits: rng.pick(ALU_I)(rd, rs1, rng.int(4096) - 2048), size: 4 };
+  if (k < 52) return { bits: rng.pick(SHIFT_I)(rd, rs1, rng.int(64)), size: 4 };
+  if (k < 62) return { bits: rng.pick(LOADS)(rd, SP, rng.int(4096) - 2048), size: 4 };
+  if (k < 70) return { bits: rng.pick(STORES)(rs2, SP, rng.int(4096) - 2048), size: 4 };
+  if (k < 74) return { bits: (rng.int(2) ? U(0x37) : U(0x17))(rd, rng.int(1 << 20)), size: 4 };
+  if (k < 82) { const b = rng.pick(BRANCHES); return { branch: (off) => b(rs1, rs2, off), skip: 1 + rng.int(3) }; }
+  if (k < 85) return { branch: (off) => jal(rd, off), skip: 1 + rng.int(2) };
+  const c = compressed(rng);
+  return { bits: c!, size: 2 };
+}
+
+/** Emits a little-endian image from 16/32-bit parcels. */
+class Image {
+  bytes: number[] = [];
+  get here(): number { return this.bytes.length; }
+  emit(bits: number, size: 2 | 4 = 4): void {
+    for (let i = 0; i < size; i++) this.bytes.push((bits >>> (8 * i)) & 0xff);
+  }
+  patch(at: number, bits: number): void { for (let i = 0; i < 4; i++) this.bytes[at + i] = (bits >>> (8 * i)) & 0xff; }
+}
+
+/** Builds one random program as a raw image for RAM base 0x8000_0000. */
+export function randomProgram(seed: number, length = 400): Uint8Array {
+  const rng = new Rng(seed);
+  const img = new Image();
+  const regs = Array.from({ length: 32 }, () => rng.value());
+  regs[SP] = 0x8000_0000n + BigInt(DATA + 0x800);
+  // Prologue: x31 = RAM + 0x8000 (zero-extended), then every register from the table there.
+  img.emit(U(0x37)(31, 0x80008));
+  img.emit(I(1, 0x13)(31, 31, 32));
+  img.emit(I(5, 0x13)(31, 31, 32));
+  for (let r = 1; r <= 31; r++) img.emit(I(3, 0x03)(r, 31, r * 8));
+  // Body: branches and jumps skip the next `skip` items forward.
+  const items = Array.from({ length }, () => bodyItem(rng));
+  const at: number[] = [];
+  const pending: { pos: number; make: (off: number) => number; target: number }[] = [];
+  items.forEach((it, i) => {
+    at[i] = img.here;
+    if ('bits' in it) img.emit(it.bits, it.size);
+    else { pending.push({ pos: img.here, make: it.branch, target: Math.min(i + 1 + it.skip, items.length) }); img.emit(0); }
+  });
+  at[items.length] = img.here;
+  for (const p of pending) img.patch(p.pos, p.make(at[p.target] - p.pos));
+  emitDump(img);
+  const image = new Uint8Array(0xa000);
+  image.set(img.bytes);
+  if (img.here > 0x8000) throw new Error('program too long');
+  const view = new DataView(image.buffer);
+  regs.forEach((v, r) => view.setBigUint64(0x8000 + r * 8, v, true));
+  for (let i = 0; i < 0x1000; i++) image[DATA + i] = rng.int(256);
+  return image;
+}
+
+/** Stores x1..x31 after the scratch area's middle, prints the area as hex words, powers off. */
+function emitDump(img: Image): void {
+  // Registers go to [x2 + 0x400, x2 + 0x500): part of the printed area.
+  for (let r = 1; r <= 31; r++) img.emit(S(3)(r, SP, 0x400 + r * 8));
+  const a0 = 10, a1 = 11, a2 = 12, a3 = 13, a4 = 14, a5 = 15, a6 = 16;
+  img.emit(I(0, 0x13)(a0, SP, -2048)); // a0 = start
+  img.emit(U(0x37)(a1, 1)); img.emit(R(0, 0, 0x33)(a1, a1, a0)); // a1 = a0 + 4096
+  img.emit(U(0x37)(a2, 0x10000)); // UART
+  const loopWord = img.here;
+  img.emit(I(3, 0x03)(a3, a0, 0));
+  img.emit(I(0, 0x13)(a4, 0, 60));
+  const loopDigit = img.here;
+  img.emit(R(0, 5, 0x33)(a5, a3, a4)); // srl
+  img.emit(I(7, 0x13)(a5, a5, 15));
+  img.emit(I(0, 0x13)(a6, a5, -10));
+  img.emit(B(4)(a6, 0, 12)); // blt a6, x0, +12 (digit)
+  img.emit(I(0, 0x13)(a5, a5, 87));
+  img.emit(jal(0, 8));
+  img.emit(I(0, 0x13)(a5, a5, 48));
+  emitPutc(img, a5, a2, a6);
+  img.emit(I(0, 0x13)(a4, a4, -4));
+  img.emit(B(5)(a4, 0, loopDigit - img.here)); // bge a4, x0, loopDigit
+  img.emit(I(0, 0x13)(a5, 0, 10));
+  emitPutc(img, a5, a2, a6);
+  img.emit(I(0, 0x13)(a0, a0, 8));
+  img.emit(B(4)(a0, a1, loopWord - img.here)); // blt a0, a1, loopWord
+  img.emit(U(0x37)(a0, 0x100)); img.emit(U(0x37)(a1, 5)); img.emit(I(0, 0x1b)(a1, a1, 0x555));
+  img.emit(S(2)(a1, a0, 0));
+  img.emit(jal(0, 0));
+}
+
+/** Waits for THR empty (LSR bit 5), then writes the byte in `ch` to the UART at `uart`. */
+function emitPutc(img: Image, ch: number, uart: number, tmp: number): void {
+  const poll = img.here;
+  img.emit(I(4, 0x03)(tmp, uart, 5)); // lbu tmp, 5(uart)
+  img.emit(I(7, 0x13)(tmp, tmp, 0x20));
+  img.emit(B(0)(tmp, 0, poll - img.here)); // beq tmp, x0, poll
+  img.emit(S(0)(ch, uart, 0));
+}
