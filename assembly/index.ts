@@ -47,7 +47,7 @@ export function reset(pc: u64): void {
   store<u64>(S_mstatus, MSTATUS_RESET);
   store<u64>(S_misa, MISA_RESET);
   store<u64>(S_reservation, u64.MAX_VALUE);
-  store<u64>(S_mtimecmp, 0);
+  store<u64>(S_mtimecmp, u64.MAX_VALUE); // no timer interrupt pending at reset, as on QEMU
   if (load<u64>(S_cyclesPerTick) == 0) store<u64>(S_cyclesPerTick, 10);
   if (load<u64>(S_tohostAddr) == 0) { store<u64>(S_tohostAddr, u64.MAX_VALUE); store<u64>(S_fromhostAddr, u64.MAX_VALUE); }
   uartReset();
