@@ -86,6 +86,9 @@ function evictFast(e: usize, levels: i32): void {
   fastFlushPage(<u64>(<i64>(va << (64 - vaBits)) >> (64 - vaBits)));
 }
 
+/** Drops one entry (and its fast-TLB copies). */
+export function tlbInvalidate(e: usize, levels: i32): void { invalidate(e, levels); }
+
 @inline function invalidate(e: usize, levels: i32): void {
   if (load<u8>(e, 11) == 0) return;
   store<u8>(e, 0, 11);
@@ -128,6 +131,3 @@ function tlbLookupAny(vaddr: u64, asid: u32, allAsids: bool, levels: i32): bool 
   }
   return false;
 }
-
-/** Marks an entry's cached PTE bits (after the walker set D). */
-export function tlbSetPteBits(e: usize, bits: u8): void { store<u8>(e, load<u8>(e, 12) | bits, 12); }

@@ -7,7 +7,7 @@ import {
 } from '../cpu/defs';
 import { raise } from '../state';
 import { REGIME_BARE, REGIME_S, REGIME_U, fastBlock, fastFill } from './fast-tlb';
-import { tlbLookup, tlbInsert, tlbSetPteBits, hitPa, hitPte, hitEntry } from './tlb';
+import { tlbLookup, tlbInsert, tlbInvalidate, hitPa, hitPte, hitEntry } from './tlb';
 import { walk, WALK_OK, walkPa, walkPte, walkLevel, walkPteAddr, levelsOf, permitted } from './walk';
 import { ramContains, ramHost, pageFlags } from '../mem/bus';
 
@@ -71,11 +71,10 @@ export function translate(vaddr: u64, type: i32): i32 {
   count(S_cnt_tlbMisses, type);
   const cause = walk(vaddr, type, effPriv, satp, sum, mxr, true);
   if (cause != WALK_OK) return raise(cause, vaddr);
-  if (hit) tlbSetPteBits(hitEntry, <u8>walkPte); // the walk refreshed the cached PTE (A/D)
-  else {
-    const pageBytes = <u64>1 << (12 + <u64>walkLevel * 9);
-    tlbInsert(vaddr, asid, levels, walkLevel, walkPte, walkPa & ~(pageBytes - 1), walkPteAddr);
-  }
+  // The walk's result replaces a cached entry that did not allow this access (its PTE may differ).
+  if (hit) tlbInvalidate(hitEntry, levels);
+  const pageBytes = <u64>1 << (12 + <u64>walkLevel * 9);
+  tlbInsert(vaddr, asid, levels, walkLevel, walkPte, walkPa & ~(pageBytes - 1), walkPteAddr);
   xlatePa = walkPa;
   return ST_OK;
 }
