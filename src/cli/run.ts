@@ -100,7 +100,7 @@ function printStats(machine: Machine, r: SessionResult): void {
   const types = ['read', 'write', 'fetch'];
   const t = new Table({ head: ['counter', 'value'], style: { head: [], border: [] } });
   const mips = Number(r.instructions) / r.seconds / 1e6;
-  t.push(['instructions', n(r.instructions)], ['seconds', r.seconds.toFixed(3)], ['MIPS', mips.toFixed(1)]);
+  t.push(['instructions', n(c.instret)], ['seconds', r.seconds.toFixed(3)], ['MIPS', mips.toFixed(1)]);
   const byMode = c.instretByMode as unknown as bigint[];
   t.push(['  in M / S / U', `${n(byMode[3])} / ${n(byMode[1])} / ${n(byMode[0])}`]);
   t.push(['exceptions', n(c.exceptions)], ['interrupts', n(c.interrupts)]);
