@@ -48,7 +48,10 @@ import { SCRATCH_PAGE_BASE, S_cnt_fenceI, ACCESS_TYPES, REGIMES } from '../gen/l
   return nsp - pageBase < 0x8000 && (off & targetMisalignBits) == 0 ? nsp : 0;
 }
 
-/** Runs at most `budget` instructions; returns the exit reason (details in the exit record). */
+/**
+ * Runs at most `budget` instructions (each trap taken counts as one) and returns the exit reason;
+ * details are in the exit record.
+ */
 export function run(budget: i32): i32 {
   store<u64>(S_exitReason, EXIT_NONE);
   const startInstret = load<u64>(S_cnt_instret);
@@ -59,6 +62,7 @@ export function run(budget: i32): i32 {
   let pageVaddr: u64 = 0;
   let left: i32 = 0;
   let st: i32 = ST_OK;
+  let traps: u64 = 0;
   while (true) {
     if (--left < 0) {
       left = 0; // the countdown ran out before this dispatch; nothing executed yet
@@ -66,10 +70,11 @@ export function run(budget: i32): i32 {
       if (sp != FETCH_SLOT) { pc = pageVaddr + <u64>((sp - pageBase) >> 3); sp = FETCH_SLOT; }
       syncOut(left);
       closeChunk();
-      const done = load<u64>(S_cnt_instret) - startInstret;
+      // Traps count against the budget too, so a hart caught in a loop of faults still returns.
+      const done = load<u64>(S_cnt_instret) - startInstret + traps;
       if (budget <= 0 || done >= <u64>budget) return finish(pc, EXIT_BUDGET);
       const irq = pendingInterrupt();
-      if (irq >= 0) { takeTrap(<u64>irq, 0, pc, true); pc = load<u64>(S_pc); }
+      if (irq >= 0) { takeTrap(<u64>irq, 0, pc, true); pc = load<u64>(S_pc); traps++; }
       let n = <u64>budget - done;
       const t = cyclesUntilTimer();
       if (t < n) n = t == 0 ? 1 : t;
@@ -376,11 +381,13 @@ export function run(budget: i32): i32 {
       st = raise(CAUSE_MISALIGNED_FETCH, here + off);
     }
     if (sp != FETCH_SLOT) pc = pageVaddr + <u64>((sp - pageBase) >> 3);
-    const real = sp != FETCH_SLOT && op > Op.OP_STRADDLE;
+    // A real instruction (not a pseudo-operation of the cache) was counted when it was dispatched.
+    const real = sp != FETCH_SLOT && (op == Op.OP_ILLEGAL || op > Op.OP_STRADDLE);
     syncOut(left);
     if (st == ST_TRAP) {
       if (real) unretire(); // the instruction did not retire
       store<u64>(S_exitInsn, real ? <u64>raw(sp) : 0);
+      traps++;
       st = deliverException(pc);
       left = syncIn();
       if (st == ST_EXIT) return finish(pc, <i32>load<u64>(S_exitReason));
