@@ -31,12 +31,25 @@ import { SCRATCH_PAGE_BASE, S_cnt_fenceI, ACCESS_TYPES, REGIMES } from '../gen/l
 @inline function raw(sp: usize): u32 { return load<u32>(sp, 12); }
 @inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
 
-/** Fast-TLB probe: the host address for an access of 2^k bytes (lowMask = 2^k - 1), or 0 on a miss. */
+/**
+ * Fast-TLB probe: the host address for an access of 2^k bytes (lowMask = 2^k - 1), or 0 on a miss.
+ * Hits are counted by the caller in a local (reads in the low half, writes in the high half of
+ * `hits`), because a counter in memory on every access costs almost half the speed of a
+ * load/store loop; `publish` moves them to the live blocks' counters before any slow path.
+ */
 @inline function probe(block: usize, a: u64, lowMask: u64): usize {
   const e = block + 16 + (<usize>((a >> 12) & 255) << 4);
-  if (load<u64>(e) == (a & (0xffff_ffff_ffff_f000 | lowMask))) {
-    store<u64>(block, load<u64>(block) + 1);
-    return <usize>(a + load<u64>(e, 8));
+  if (load<u64>(e) == (a & (0xffff_ffff_ffff_f000 | lowMask))) return <usize>(a + load<u64>(e, 8));
+  return 0;
+}
+const WRITE_HIT: u64 = 1 << 32;
+
+/** Mirrors the countdown for a slow path and credits the locally counted fast-TLB hits; returns 0. */
+@inline function publish(left: i32, hits: u64): u64 {
+  syncOut(left);
+  if (hits != 0) {
+    store<u64>(readBlock, load<u64>(readBlock) + (hits & 0xffff_ffff));
+    store<u64>(writeBlock, load<u64>(writeBlock) + (hits >> 32));
   }
   return 0;
 }
@@ -63,12 +76,13 @@ export function run(budget: i32): i32 {
   let left: i32 = 0;
   let st: i32 = ST_OK;
   let traps: u64 = 0;
+  let hits: u64 = 0;
   while (true) {
     if (--left < 0) {
       left = 0; // the countdown ran out before this dispatch; nothing executed yet
       // Event point: account, stop at the budget, take interrupts, schedule the next timer check.
       if (sp != FETCH_SLOT) { pc = pageVaddr + <u64>((sp - pageBase) >> 3); sp = FETCH_SLOT; }
-      syncOut(left);
+      hits = publish(left, hits);
       closeChunk();
       // Traps count against the budget too, so a hart caught in a loop of faults still returns.
       const done = load<u64>(S_cnt_instret) - startInstret + traps;
@@ -91,7 +105,7 @@ export function run(budget: i32): i32 {
           store<u64>(fetchBlock, load<u64>(fetchBlock) + 1);
           pageBase = <usize>load<u64>(e, 8);
         } else {
-          syncOut(left);
+          hits = publish(left, hits);
           st = fetchSlow(pc);
           left = syncIn();
           if (st != ST_OK) break;
@@ -115,7 +129,7 @@ export function run(budget: i32): i32 {
       case Op.OP_STRADDLE: {
         left++;
         pc = pageVaddr + <u64>((sp - pageBase) >> 3);
-        syncOut(left);
+        hits = publish(left, hits);
         st = fetchStraddling(pc, pageBase);
         left = syncIn();
         if (st != ST_OK) break;
@@ -156,88 +170,88 @@ export function run(budget: i32): i32 {
       case Op.OP_LB: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 0);
-        if (h != 0) { setRd(sp, <u64><i64>load<i8>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 1); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, <u64><i64>load<i8>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 1); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, <u64><i64><i8>accValue); sp += advance(sp); continue;
       }
       case Op.OP_LH: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 1);
-        if (h != 0) { setRd(sp, <u64><i64>load<i16>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 2); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, <u64><i64>load<i16>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 2); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, <u64><i64><i16>accValue); sp += advance(sp); continue;
       }
       case Op.OP_LW: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 3);
-        if (h != 0) { setRd(sp, <u64><i64>load<i32>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 4); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, <u64><i64>load<i32>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 4); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, sx32(accValue)); sp += advance(sp); continue;
       }
       case Op.OP_LD: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 7);
-        if (h != 0) { setRd(sp, load<u64>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 8); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, load<u64>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 8); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, accValue); sp += advance(sp); continue;
       }
       case Op.OP_LBU: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 0);
-        if (h != 0) { setRd(sp, <u64>load<u8>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 1); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, <u64>load<u8>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 1); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, accValue & 0xff); sp += advance(sp); continue;
       }
       case Op.OP_LHU: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 1);
-        if (h != 0) { setRd(sp, <u64>load<u16>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 2); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, <u64>load<u16>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 2); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, accValue & 0xffff); sp += advance(sp); continue;
       }
       case Op.OP_LWU: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(readBlock, a, 3);
-        if (h != 0) { setRd(sp, <u64>load<u32>(h)); sp += advance(sp); continue; }
-        syncOut(left); st = loadSlow(a, 4); left = syncIn();
+        if (h != 0) { hits++; setRd(sp, <u64>load<u32>(h)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = loadSlow(a, 4); left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, accValue & 0xffff_ffff); sp += advance(sp); continue;
       }
       case Op.OP_SB: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 0);
-        if (h != 0) { store<u8>(h, <u8>rs2v(sp)); sp += advance(sp); continue; }
-        syncOut(left); st = storeSlow(a, 1, rs2v(sp)); left = syncIn();
+        if (h != 0) { hits += WRITE_HIT; store<u8>(h, <u8>rs2v(sp)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = storeSlow(a, 1, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
         sp += advance(sp); continue;
       }
       case Op.OP_SH: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 1);
-        if (h != 0) { store<u16>(h, <u16>rs2v(sp)); sp += advance(sp); continue; }
-        syncOut(left); st = storeSlow(a, 2, rs2v(sp)); left = syncIn();
+        if (h != 0) { hits += WRITE_HIT; store<u16>(h, <u16>rs2v(sp)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = storeSlow(a, 2, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
         sp += advance(sp); continue;
       }
       case Op.OP_SW: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 3);
-        if (h != 0) { store<u32>(h, <u32>rs2v(sp)); sp += advance(sp); continue; }
-        syncOut(left); st = storeSlow(a, 4, rs2v(sp)); left = syncIn();
+        if (h != 0) { hits += WRITE_HIT; store<u32>(h, <u32>rs2v(sp)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = storeSlow(a, 4, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
         sp += advance(sp); continue;
       }
       case Op.OP_SD: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 7);
-        if (h != 0) { store<u64>(h, rs2v(sp)); sp += advance(sp); continue; }
-        syncOut(left); st = storeSlow(a, 8, rs2v(sp)); left = syncIn();
+        if (h != 0) { hits += WRITE_HIT; store<u64>(h, rs2v(sp)); sp += advance(sp); continue; }
+        hits = publish(left, hits); st = storeSlow(a, 8, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
         sp += advance(sp); continue;
       }
@@ -294,7 +308,7 @@ export function run(budget: i32): i32 {
         const reads = kind != CSR_RW || (aux & 1) == 0;
         const writes = kind == CSR_RW || (aux & 2) == 0;
         const nextPc = pageVaddr + <u64>((sp - pageBase) >> 3) + (advance(sp) >> 3);
-        syncOut(left);
+        hits = publish(left, hits);
         st = csrInstruction(load<i32>(sp, 8) & 0xfff, kind, src, load<u8>(sp, 2), reads, writes, raw(sp), nextPc);
         left = syncIn();
         if (st == ST_OK) { sp += advance(sp); continue; }
@@ -318,14 +332,14 @@ export function run(budget: i32): i32 {
 
       // --- A ---
       case Op.OP_LR_W: case Op.OP_LR_D: {
-        syncOut(left);
+        hits = publish(left, hits);
         st = loadReserved(rs1v(sp), (raw(sp) & 0x1000) != 0 ? 8 : 4);
         left = syncIn();
         if (st != ST_OK) break;
         setRd(sp, accValue); sp += advance(sp); continue;
       }
       case Op.OP_SC_W: case Op.OP_SC_D: {
-        syncOut(left);
+        hits = publish(left, hits);
         st = storeConditional(rs1v(sp), (raw(sp) & 0x1000) != 0 ? 8 : 4, rs2v(sp));
         left = syncIn();
         if (st == ST_TRAP) break;
@@ -338,7 +352,7 @@ export function run(budget: i32): i32 {
       case Op.OP_AMOSWAP_D: case Op.OP_AMOADD_D: case Op.OP_AMOXOR_D: case Op.OP_AMOAND_D: case Op.OP_AMOOR_D:
       case Op.OP_AMOMIN_D: case Op.OP_AMOMAX_D: case Op.OP_AMOMINU_D: case Op.OP_AMOMAXU_D: {
         const insn = raw(sp);
-        syncOut(left);
+        hits = publish(left, hits);
         st = amo(rs1v(sp), (insn & 0x1000) != 0 ? 8 : 4, <i32>(insn >> 27), rs2v(sp));
         left = syncIn();
         if (st == ST_TRAP) break;
@@ -349,7 +363,7 @@ export function run(budget: i32): i32 {
 
       // --- privileged ---
       case Op.OP_MRET: case Op.OP_SRET: {
-        syncOut(left);
+        hits = publish(left, hits);
         st = <i32>load<u16>(sp) == Op.OP_MRET ? mret(raw(sp)) : sret(raw(sp));
         left = syncIn();
         if (st != ST_OK) break;
@@ -358,7 +372,7 @@ export function run(budget: i32): i32 {
         continue;
       }
       case Op.OP_WFI: {
-        syncOut(left);
+        hits = publish(left, hits);
         st = wfi(raw(sp));
         left = syncIn();
         if (st == ST_OK) { sp += advance(sp); continue; }
@@ -383,7 +397,7 @@ export function run(budget: i32): i32 {
     if (sp != FETCH_SLOT) pc = pageVaddr + <u64>((sp - pageBase) >> 3);
     // A real instruction (not a pseudo-operation of the cache) was counted when it was dispatched.
     const real = sp != FETCH_SLOT && (op == Op.OP_ILLEGAL || op > Op.OP_STRADDLE);
-    syncOut(left);
+    hits = publish(left, hits);
     if (st == ST_TRAP) {
       if (real) unretire(); // the instruction did not retire
       store<u64>(S_exitInsn, real ? <u64>raw(sp) : 0);
