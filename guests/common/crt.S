@@ -2,6 +2,12 @@
   .section .text.init
   .globl _start
 _start:
+  # PMP: one NAPOT region over everything, RWX, so S and U may run (QEMU enforces PMP; vmlab keeps
+  # the registers but does not enforce them).
+  li t0, -1
+  csrw pmpaddr0, t0
+  li t0, 0x1f
+  csrw pmpcfg0, t0
   la sp, __stack_top
   la t0, __bss_start
   la t1, __bss_end

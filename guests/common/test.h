@@ -29,3 +29,17 @@ skip_handler: \
 
 /* The last trap had this cause, the trap value in register `tv`, and happened at label `at`. */
 #define CHECK_TRAP(n, cause, tv, at) li TESTNUM, n; li t6, cause; bne s10, t6, fail; bne s11, tv, fail; la t6, at; bne s9, t6, fail
+
+/* A trap handler that records mcause/mtval/mepc (s10, s11, s9), counts traps in s8 and returns to
+   M-mode at the address in s7, whatever mode trapped. Install with INSTALL_RETURN_HANDLER. */
+#define INSTALL_RETURN_HANDLER la t0, return_handler; csrw mtvec, t0; li s8, 0
+#define RETURN_HANDLER \
+  .align 2; \
+return_handler: \
+  csrr s10, mcause; csrr s11, mtval; csrr s9, mepc; addi s8, s8, 1; \
+  li t5, 0x1800; csrs mstatus, t5; csrw mepc, s7; mret
+
+/* Runs `code` in privilege `mode` (0 U, 1 S); whatever trap ends it comes back to `cont` in M. */
+#define RUN_IN(mode, code, cont) \
+  la s7, cont; li t5, 0x1800; csrc mstatus, t5; li t5, (mode) << 11; csrs mstatus, t5; \
+  la t5, code; csrw mepc, t5; mret
