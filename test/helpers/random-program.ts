@@ -5,6 +5,8 @@
  * all registers as hex on the UART and powers off. The same raw image runs on vmlab and QEMU.
  */
 
+import { R, I, S, B, U, jal } from './encode.js';
+
 /** A deterministic PRNG (xorshift64*). */
 export class Rng {
   private s: bigint;
@@ -23,19 +25,6 @@ export class Rng {
     return this.int(4) === 0 ? this.pick(edges) : this.next64();
   }
 }
-
-const R = (f7: number, f3: number, op: number) => (rd: number, rs1: number, rs2: number) =>
-  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
-const I = (f3: number, op: number) => (rd: number, rs1: number, imm: number) =>
-  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
-const S = (f3: number) => (rs2: number, rs1: number, imm: number) =>
-  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x23) >>> 0;
-const B = (f3: number) => (rs1: number, rs2: number, off: number) =>
-  ((((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-    (((off >> 1) & 15) << 8) | (((off >> 11) & 1) << 7) | 0x63) >>> 0;
-const U = (op: number) => (rd: number, imm20: number) => (((imm20 & 0xfffff) << 12) | (rd << 7) | op) >>> 0;
-const jal = (rd: number, off: number) =>
-  ((((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) | (((off >> 11) & 1) << 20) | (((off >> 12) & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
 
 const ALU_R = [
   R(0, 0, 0x33), R(0x20, 0, 0x33), R(0, 1, 0x33), R(0, 2, 0x33), R(0, 3, 0x33), R(0, 4, 0x33), R(0, 5, 0x33),
