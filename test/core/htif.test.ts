@@ -1,5 +1,5 @@
 // HTIF through tohost/fromhost: console output (device 1), the syscall block (write, exit), and
-// exit codes, reached through whatever address the guest stores to (here: a virtual alias).
+// exit codes. The store is matched by its physical address, so it may come through any mapping.
 import { describe, it, expect } from 'vitest';
 import { machineWith, RAM_BASE } from '../helpers/machine.js';
 import { addi, sd, I, U } from '../helpers/encode.js';
