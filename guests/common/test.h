@@ -43,3 +43,16 @@ return_handler: \
 #define RUN_IN(mode, code, cont) \
   la s7, cont; li t5, 0x1800; csrc mstatus, t5; li t5, (mode) << 11; csrs mstatus, t5; \
   la t5, code; csrw mepc, t5; mret
+
+/* The last trap (recorded by a handler above) had this cause. */
+#define CHECK_CAUSE(n, cause) li TESTNUM, n; li t6, cause; bne s10, t6, fail
+
+/* Page-table entries: permission bits, and a leaf or pointer PTE for the physical address in a register. */
+#define PTE_V 1
+#define PTE_R 2
+#define PTE_W 4
+#define PTE_X 8
+#define PTE_U 16
+#define PTE_A 64
+#define PTE_D 128
+#define PTE(reg_pa, flags, out) srli out, reg_pa, 12; slli out, out, 10; ori out, out, flags

@@ -2,7 +2,6 @@
 # exception cause with its trap value, delegation to S-mode, and the TSR/TW/TVM and counter-enable
 # controls.
 #include "test.h"
-#define CHECK_CAUSE(n, cause) li TESTNUM, n; li t6, cause; bne s10, t6, fail
   .text
   .globl main
 main:

@@ -3,13 +3,6 @@
 # FENCE.I, including an instruction that runs right after the store that rewrote it.
 #include "test.h"
 #define LI_A0(v) (((v) << 20) | (10 << 7) | 0x13)   /* addi a0, zero, v */
-#define V 1
-#define R 2
-#define W 4
-#define X 8
-#define A 64
-#define D 128
-#define PTE(reg_pa, flags, out) srli out, reg_pa, 12; slli out, out, 10; ori out, out, flags
   .text
   .globl main
 main:
@@ -44,16 +37,16 @@ main:
   # 3. two virtual aliases of one physical code page (Sv39): write through one, run through the other
   la s1, root
   li t1, 0x80000000
-  PTE(t1, V|R|W|X|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_X|PTE_A|PTE_D, t0)
   sd t0, 16(s1)           # identity gigapage for RAM
   la s5, l1
-  PTE(s5, V, t0)
+  PTE(s5, PTE_V, t0)
   sd t0, 8(s1)            # VA 0x4000_0000 -> l1
   la s6, l0
-  PTE(s6, V, t0)
+  PTE(s6, PTE_V, t0)
   sd t0, 0(s5)            # l1[0] -> l0
   la t1, alias_page
-  PTE(t1, V|R|W|X|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_X|PTE_A|PTE_D, t0)
   sd t0, 0(s6)            # VA 0x4000_0000 -> alias_page
   sd t0, 8(s6)            # VA 0x4000_1000 -> alias_page too
   li t0, 8 << 60

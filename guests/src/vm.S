@@ -5,16 +5,7 @@
 # non-canonical address), A/D handling (Svade fault, or set by hardware as QEMU does), SFENCE.VMA
 # after a PTE change, and MPRV.
 #include "test.h"
-#define V 1
-#define R 2
-#define W 4
-#define X 8
-#define U 16
-#define A 64
-#define D 128
 #define VA_BASE 0x40000000
-#define PTE(reg_pa, flags, out) srli out, reg_pa, 12; slli out, out, 10; ori out, out, flags
-#define CHECK_CAUSE(n, cause) li TESTNUM, n; li t6, cause; bne s10, t6, fail
 #define S_TRY(code) RUN_IN(1, code, 1f); 1:
 /* Enters U-mode at the virtual address in `reg`; traps come back to `cont`. */
 #define U_AT(reg, cont) la s7, cont; li t5, 0x1800; csrc mstatus, t5; csrw mepc, reg; mret
@@ -28,39 +19,39 @@ main:
   la s1, root
 #ifdef SV48
   la s2, l2
-  PTE(s2, V, t0)
+  PTE(s2, PTE_V, t0)
   sd t0, 0(s1)            # root[0] -> l2
 #else
   mv s2, s1               # Sv39: the root is the level-2 table
 #endif
   li t1, 0x80000000
-  PTE(t1, V|R|W|X|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_X|PTE_A|PTE_D, t0)
   sd t0, 16(s2)           # l2[2]: 1 GiB identity map of RAM, S-only
   la s3, l1
-  PTE(s3, V, t0)
+  PTE(s3, PTE_V, t0)
   sd t0, 8(s2)            # l2[1] -> l1 (VA 0x4000_0000..)
   la s4, l0
-  PTE(s4, V, t0)
+  PTE(s4, PTE_V, t0)
   sd t0, 0(s3)            # l1[0] -> l0
   li t1, 0x80000000
-  PTE(t1, V|R|W|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
   sd t0, 8(s3)            # l1[1]: 2 MiB megapage at VA 0x4020_0000 -> PA 0x8000_0000
   li t1, 0x80001000
-  PTE(t1, V|R|W|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
   sd t0, 16(s3)           # l1[2]: a misaligned megapage
   la t1, data
-  PTE(t1, V|R|W|A|D, t0);   sd t0, 0(s4)     # VA+0x0000: data, RW
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0);   sd t0, 0(s4)     # VA+0x0000: data, RW
   la t1, data_u
-  PTE(t1, V|R|W|U|A|D, t0); sd t0, 8(s4)     # VA+0x1000: data_u, user RW
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_U|PTE_A|PTE_D, t0); sd t0, 8(s4)     # VA+0x1000: data_u, user RW
   la t1, data
-  PTE(t1, V|R|A, t0);       sd t0, 16(s4)    # VA+0x2000: read-only
-  PTE(t1, V|X|A, t0);       sd t0, 24(s4)    # VA+0x3000: execute-only
+  PTE(t1, PTE_V|PTE_R|PTE_A, t0);       sd t0, 16(s4)    # VA+0x2000: read-only
+  PTE(t1, PTE_V|PTE_X|PTE_A, t0);       sd t0, 24(s4)    # VA+0x3000: execute-only
   sd zero, 32(s4)                            # VA+0x4000: invalid
   la t1, data_ad
-  PTE(t1, V|R|W, t0);       sd t0, 40(s4)    # VA+0x5000: A = 0
-  PTE(t1, V|R|W|A, t0);     sd t0, 48(s4)    # VA+0x6000: D = 0
+  PTE(t1, PTE_V|PTE_R|PTE_W, t0);       sd t0, 40(s4)    # VA+0x5000: A = 0
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A, t0);     sd t0, 48(s4)    # VA+0x6000: D = 0
   la t1, u_code
-  PTE(t1, V|R|X|U|A, t0);   sd t0, 56(s4)    # VA+0x7000: user code
+  PTE(t1, PTE_V|PTE_R|PTE_X|PTE_U|PTE_A, t0);   sd t0, 56(s4)    # VA+0x7000: user code
   # --- turn paging on ---
 #ifdef SV48
   li t0, 9 << 60
@@ -154,7 +145,7 @@ main:
   add a1, s6, t0
   S_TRY(s_load)
   ld t1, 40(s4)
-  andi t1, t1, A
+  andi t1, t1, PTE_A
   li TESTNUM, 22
   bnez t1, 1f             # A was set by the hardware: the load must have worked
   li t6, 13
@@ -166,7 +157,7 @@ main:
   add a1, s6, t0
   S_TRY(s_store)
   ld t1, 48(s4)
-  andi t1, t1, D
+  andi t1, t1, PTE_D
   li TESTNUM, 23
   bnez t1, 1f
   li t6, 15
@@ -190,14 +181,14 @@ main:
   CHECK(27, a0, 0x99)
   # 8. change a PTE, SFENCE.VMA, and the new mapping is used
   la t1, data_u
-  PTE(t1, V|R|W|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
   sd t0, 0(s4)
   sfence.vma
   mv a1, s6
   S_TRY(s_load)
   CHECK(28, a0, 0x99)
   la t1, data
-  PTE(t1, V|R|W|A|D, t0)
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
   sd t0, 0(s4)
   sfence.vma
   # 9. MPRV: M-mode loads translate as S when MPP = S; a bad address faults
