@@ -23,6 +23,10 @@ _start:
   .globl exit
 exit:
   fence
+  li t0, 0x10000000       # let the UART finish sending (LSR.TEMT) before powering off
+1:lbu t1, 5(t0)
+  andi t1, t1, 0x40
+  beqz t1, 1b
   slli t0, a0, 1
   ori t0, t0, 1
   la t1, tohost

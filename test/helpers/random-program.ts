@@ -169,6 +169,11 @@ function emitDump(img: Image): void {
   emitPutc(img, a5, a2, a6);
   img.emit(I(0, 0x13)(a0, a0, 8));
   img.emit(B(4)(a0, a1, loopWord - img.here)); // blt a0, a1, loopWord
+  // Wait until the transmitter is empty (LSR.TEMT), or QEMU may power off with bytes unsent.
+  const drain = img.here;
+  img.emit(I(4, 0x03)(a6, a2, 5));
+  img.emit(I(7, 0x13)(a6, a6, 0x40));
+  img.emit(B(0)(a6, 0, drain - img.here));
   img.emit(U(0x37)(a0, 0x100)); img.emit(U(0x37)(a1, 5)); img.emit(I(0, 0x1b)(a1, a1, 0x555));
   img.emit(S(2)(a1, a0, 0));
   img.emit(jal(0, 0));
