@@ -244,6 +244,8 @@ export class Machine {
     if (snap.version !== SNAPSHOT_VERSION) throw new MachineError(`snapshot version ${snap.version}, expected ${SNAPSHOT_VERSION}`);
     if (snap.ramBytes !== this.ramBytes || snap.ram.length !== this.ramBytes) throw new MachineError(`snapshot has ${snap.ramBytes} bytes of RAM, this machine ${this.ramBytes}`);
     if (snap.state.length !== STATE_WORDS) throw new MachineError(`snapshot state has ${snap.state.length} words, expected ${STATE_WORDS}`);
+    const ringBytes = REGIONS.UART_TX.size + REGIONS.UART_RX.size;
+    if (snap.rings.length !== ringBytes) throw new MachineError(`snapshot console rings have ${snap.rings.length} bytes, expected ${ringBytes}`);
     const mem = this.core.memory.buffer;
     this.state.set(snap.state);
     new Uint8Array(mem, REGIONS.UART_TX.base, snap.rings.length).set(snap.rings);

@@ -96,7 +96,8 @@ export function run(budget: i32): i32 {
       beginChunk(left);
       left--;
     }
-    switch (<i32>load<u16>(sp)) {
+    const op = <i32>load<u16>(sp);
+    switch (op) {
       // --- pseudo-operations (do not count as instructions) ---
       case Op.OP_FETCH: {
         left++;
@@ -227,33 +228,37 @@ export function run(budget: i32): i32 {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 0);
         if (h != 0) { hits += WRITE_HIT; store<u8>(h, <u8>rs2v(sp)); sp += advance(sp); continue; }
+        const next = sp + advance(sp); // the store may overwrite (and clear) its own slot
         hits = publish(left, hits); st = storeSlow(a, 1, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
-        sp += advance(sp); continue;
+        sp = next; continue;
       }
       case Op.OP_SH: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 1);
         if (h != 0) { hits += WRITE_HIT; store<u16>(h, <u16>rs2v(sp)); sp += advance(sp); continue; }
+        const next = sp + advance(sp); // the store may overwrite (and clear) its own slot
         hits = publish(left, hits); st = storeSlow(a, 2, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
-        sp += advance(sp); continue;
+        sp = next; continue;
       }
       case Op.OP_SW: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 3);
         if (h != 0) { hits += WRITE_HIT; store<u32>(h, <u32>rs2v(sp)); sp += advance(sp); continue; }
+        const next = sp + advance(sp); // the store may overwrite (and clear) its own slot
         hits = publish(left, hits); st = storeSlow(a, 4, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
-        sp += advance(sp); continue;
+        sp = next; continue;
       }
       case Op.OP_SD: {
         const a = rs1v(sp) + imm(sp);
         const h = probe(writeBlock, a, 7);
         if (h != 0) { hits += WRITE_HIT; store<u64>(h, rs2v(sp)); sp += advance(sp); continue; }
+        const next = sp + advance(sp); // the store may overwrite (and clear) its own slot
         hits = publish(left, hits); st = storeSlow(a, 8, rs2v(sp)); left = syncIn();
         if (st != ST_OK) break;
-        sp += advance(sp); continue;
+        sp = next; continue;
       }
 
       case Op.OP_ADDI: { setRd(sp, rs1v(sp) + imm(sp)); sp += advance(sp); continue; }
@@ -300,7 +305,6 @@ export function run(budget: i32): i32 {
       // --- Zicsr ---
       case Op.OP_CSRRW: case Op.OP_CSRRS: case Op.OP_CSRRC:
       case Op.OP_CSRRWI: case Op.OP_CSRRSI: case Op.OP_CSRRCI: {
-        const op = <i32>load<u16>(sp);
         const isImm = op >= Op.OP_CSRRWI;
         const kind = op - (isImm ? Op.OP_CSRRWI : Op.OP_CSRRW);
         const aux = load<u16>(sp, 6);
@@ -340,12 +344,13 @@ export function run(budget: i32): i32 {
       }
       case Op.OP_SC_W: case Op.OP_SC_D: {
         hits = publish(left, hits);
+        const rd = load<u8>(sp, 2), next = sp + advance(sp); // the store may clear this slot
         st = storeConditional(rs1v(sp), (raw(sp) & 0x1000) != 0 ? 8 : 4, rs2v(sp));
         left = syncIn();
         if (st == ST_TRAP) break;
-        setRd(sp, accValue);
+        setReg(rd, accValue);
         if (st != ST_OK) break;
-        sp += advance(sp); continue;
+        sp = next; continue;
       }
       case Op.OP_AMOSWAP_W: case Op.OP_AMOADD_W: case Op.OP_AMOXOR_W: case Op.OP_AMOAND_W: case Op.OP_AMOOR_W:
       case Op.OP_AMOMIN_W: case Op.OP_AMOMAX_W: case Op.OP_AMOMINU_W: case Op.OP_AMOMAXU_W:
@@ -353,18 +358,19 @@ export function run(budget: i32): i32 {
       case Op.OP_AMOMIN_D: case Op.OP_AMOMAX_D: case Op.OP_AMOMINU_D: case Op.OP_AMOMAXU_D: {
         const insn = raw(sp);
         hits = publish(left, hits);
+        const rd = load<u8>(sp, 2), next = sp + advance(sp); // the store may clear this slot
         st = amo(rs1v(sp), (insn & 0x1000) != 0 ? 8 : 4, <i32>(insn >> 27), rs2v(sp));
         left = syncIn();
         if (st == ST_TRAP) break;
-        setRd(sp, accValue);
+        setReg(rd, accValue);
         if (st != ST_OK) break;
-        sp += advance(sp); continue;
+        sp = next; continue;
       }
 
       // --- privileged ---
       case Op.OP_MRET: case Op.OP_SRET: {
         hits = publish(left, hits);
-        st = <i32>load<u16>(sp) == Op.OP_MRET ? mret(raw(sp)) : sret(raw(sp));
+        st = op == Op.OP_MRET ? mret(raw(sp)) : sret(raw(sp));
         left = syncIn();
         if (st != ST_OK) break;
         pc = load<u64>(S_pc);
@@ -385,8 +391,8 @@ export function run(budget: i32): i32 {
       default: { st = raise(2, raw(sp)); break; }
     }
 
-    // --- Not the normal path: a taken branch, a trap, an exit, or a resync. ---
-    const op = <i32>load<u16>(sp);
+    // --- Not the normal path: a taken branch, a trap, an exit, or a resync. `op` is the operation
+    // dispatched, even if the instruction has since overwritten its own slot. ---
     if (op >= Op.OP_BEQ && op <= Op.OP_BGEU && st == ST_OK) {
       // A taken conditional branch that leaves the page or is misaligned.
       const off = imm(sp);
@@ -411,12 +417,13 @@ export function run(budget: i32): i32 {
       st = ST_OK;
       continue;
     }
-    const len = <u64>(advance(sp) >> 3);
+    // From the instruction bits, which survive when the instruction overwrote its own slot.
+    const len: u64 = (raw(sp) & 3) == 3 ? 4 : 2;
     if (st == ST_EXIT) {
       const reason = <i32>load<u64>(S_exitReason);
       if (reason == EXIT_HALT || reason == EXIT_WFI) pc += len; // completed
       else if (real) unretire(); // to be completed by the host or re-executed
-      if (reason == EXIT_MMIO) recordMmio(sp, len);
+      if (reason == EXIT_MMIO) recordMmio(sp, op, len);
       store<u64>(S_exitInsn, real ? <u64>raw(sp) : 0);
       left = syncIn();
       return finish(pc, reason);
@@ -432,8 +439,7 @@ export function run(budget: i32): i32 {
 }
 
 /** What the host needs to complete an MMIO load: destination, signedness, length. */
-function recordMmio(sp: usize, len: u64): void {
-  const op = <i32>load<u16>(sp);
+function recordMmio(sp: usize, op: i32, len: u64): void {
   store<u64>(S_mmioRd, load<u8>(sp, 2));
   store<u64>(S_mmioSigned, op == Op.OP_LB || op == Op.OP_LH || op == Op.OP_LW || op == Op.OP_LD ? 1 : 0);
   store<u64>(S_mmioLen, len);
