@@ -116,7 +116,8 @@ export class Machine {
       this.setWord('cyclesPerTick', BigInt(c.cyclesPerTick));
     }
     if (c.wallClock !== undefined) this.setWord('wallClock', c.wallClock ? 1n : 0n);
-    if (c.tlb && !this.core.configureTlb(c.tlb.entries, c.tlb.ways)) {
+    const inRange = (n: number) => Number.isInteger(n) && n >= 1 && n <= CONSTANTS.TLB_MAX_ENTRIES;
+    if (c.tlb && (!inRange(c.tlb.entries) || !inRange(c.tlb.ways) || !this.core.configureTlb(c.tlb.entries, c.tlb.ways))) {
       throw new MachineError(`TLB geometry ${c.tlb.entries} entries / ${c.tlb.ways} ways: entries must be a power of two up to ${CONSTANTS.TLB_MAX_ENTRIES} and sets a power of two`);
     }
   }
@@ -152,6 +153,8 @@ export class Machine {
 
   // --- physical memory ---
   private ramOffset(pa: bigint, len: number): number {
+    if (!Number.isSafeInteger(len) || len < 0) throw new MachineError(`length ${len} is not a non-negative integer`);
+    if (typeof pa !== 'bigint') throw new MachineError(`physical address ${String(pa)} is not a bigint`);
     const off = pa - RAM_BASE;
     if (off < 0n || off + BigInt(len) > BigInt(this.ramBytes)) {
       throw new MachineError(`physical range [0x${pa.toString(16)}, +${len}) is outside RAM [0x${RAM_BASE.toString(16)}, 0x${(RAM_BASE + BigInt(this.ramBytes)).toString(16)})`);

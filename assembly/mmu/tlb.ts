@@ -1,5 +1,6 @@
 // The modelled TLB: set-associative with configurable geometry, ASID-tagged, with global pages,
-// superpages (an entry covers the page size of its leaf level) and FIFO replacement per set.
+// superpages (an entry covers the page size of its leaf level); a fill takes an invalid way first,
+// else the next way in FIFO order per set.
 // Entry (32 bytes): +0 virtual page number >> (9 * level), +8 ASID (u16), +10 level (u8),
 // +11 valid (u8), +12 PTE bits 7:0 (u8), +16 physical address of the (super)page, +24 PTE address.
 // The fast TLB holds copies of these entries; whatever leaves this TLB leaves the fast TLB too.
@@ -58,10 +59,7 @@ export function tlbInsert(vaddr: u64, asid: u32, levels: i32, level: i32, pte: u
   const vpn = (vaddr >> 12) & ((<u64>1 << (<u64>levels * 9)) - 1);
   const tag = vpn >> (<u64>level * 9);
   const set = tag & (sets() - 1);
-  const fifo = FIFO_BASE + <usize>set;
-  const way = <u64>load<u8>(fifo) % ways();
-  store<u8>(fifo, <u8>((way + 1) % ways()));
-  const e = entryAt(set, way);
+  const e = victim(set);
   if (load<u8>(e, 11) != 0) {
     store<u64>(S_cnt_tlbEvictions, load<u64>(S_cnt_tlbEvictions) + 1);
     evictFast(e, levels);
@@ -74,6 +72,19 @@ export function tlbInsert(vaddr: u64, asid: u32, levels: i32, level: i32, pte: u
   store<u64>(e, pagePa, 16);
   store<u64>(e, pteAddr, 24);
   return e;
+}
+
+/** The way to fill in a set: an invalid one if there is one, else the next in FIFO order. */
+function victim(set: u64): usize {
+  const w = ways();
+  for (let way: u64 = 0; way < w; way++) {
+    const e = entryAt(set, way);
+    if (load<u8>(e, 11) == 0) return e;
+  }
+  const fifo = FIFO_BASE + <usize>set;
+  const way = <u64>load<u8>(fifo) % w;
+  store<u8>(fifo, <u8>((way + 1) % w));
+  return entryAt(set, way);
 }
 
 /** Drops the fast-TLB copies of an entry: one page for a 4 KiB entry, everything for a superpage. */
