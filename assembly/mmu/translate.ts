@@ -1,6 +1,6 @@
 // Address translation for the slow paths: regime selection (which fast-TLB blocks are live), the
 // modelled TLB, the walker, and filling the fast TLB with what may be cached there.
-import { S_priv, S_mstatus, S_satp, S_cnt_tlbHits, S_cnt_tlbMisses } from '../gen/layout';
+import { S_priv, S_mstatus, S_satp, S_cnt_tlbHits, S_cnt_tlbMisses, S_cnt_pageFaults } from '../gen/layout';
 import {
   PRV_M, PRV_S, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR, PTE_A, PTE_D,
   ACCESS_WRITE, ACCESS_FETCH, ST_OK,
@@ -8,7 +8,7 @@ import {
 import { raise } from '../state';
 import { REGIME_BARE, REGIME_S, REGIME_U, fastBlock, fastFill } from './fast-tlb';
 import { tlbLookup, tlbInsert, tlbInvalidate, hitPa, hitPte, hitEntry } from './tlb';
-import { walk, WALK_OK, walkPa, walkPte, walkLevel, walkPteAddr, levelsOf, permitted } from './walk';
+import { walk, WALK_OK, walkPa, walkPte, walkLevel, walkPteAddr, levelsOf, permitted, canonical, pageFaultCause } from './walk';
 import { ramContains, ramHost, pageFlags } from '../mem/bus';
 
 // Live fast-TLB blocks, read by the interpreter on every access.
@@ -55,6 +55,11 @@ export function translate(vaddr: u64, type: i32): i32 {
   const mode = <i32>(satp >> 60);
   if (effPriv == PRV_M || mode == 0) { xlatePa = vaddr; return ST_OK; }
   const levels = levelsOf(mode);
+  // Checked before the TLB, whose tags keep only the address's low bits.
+  if (!canonical(vaddr, levels)) {
+    store<u64>(S_cnt_pageFaults, load<u64>(S_cnt_pageFaults) + 1);
+    return raise(pageFaultCause(type), vaddr);
+  }
   const asid = <u32>((satp >> 44) & 0xffff);
   const ms = load<u64>(S_mstatus);
   const sum = (ms & MSTATUS_SUM) != 0;
