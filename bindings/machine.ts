@@ -105,21 +105,24 @@ export class Machine {
   /** Resets the hart to M-mode at `pc`; RAM is kept. */
   reset(pc: bigint = RAM_BASE): void { this.core.reset(pc); }
 
-  /** Sets exit controls, timing and TLB geometry. */
+  /** Sets exit controls, timing and TLB geometry. Nothing changes unless every field is valid. */
   configure(c: MachineConfig): void {
+    if (c.cyclesPerTick !== undefined && (!Number.isInteger(c.cyclesPerTick) || c.cyclesPerTick < 1)) {
+      throw new MachineError(`cyclesPerTick ${c.cyclesPerTick} must be a positive integer`);
+    }
+    const inRange = (n: number) => Number.isInteger(n) && n >= 1 && n <= CONSTANTS.TLB_MAX_ENTRIES;
+    const { tlb } = c;
+    if (tlb && (!inRange(tlb.entries) || !inRange(tlb.ways) || tlb.ways > tlb.entries || tlb.entries % tlb.ways !== 0 ||
+      (tlb.entries & (tlb.entries - 1)) !== 0 || ((tlb.entries / tlb.ways) & (tlb.entries / tlb.ways - 1)) !== 0)) {
+      throw new MachineError(`TLB geometry ${tlb.entries} entries / ${tlb.ways} ways: entries must be a power of two up to ${CONSTANTS.TLB_MAX_ENTRIES} and sets a power of two`);
+    }
     if (c.exitOnException !== undefined) this.setWord('exitOnException', c.exitOnException);
     if (c.exitOnMmio !== undefined) this.setWord('exitOnMmio', c.exitOnMmio ? 1n : 0n);
     if (c.exitOnWfi !== undefined) this.setWord('exitOnWfi', c.exitOnWfi ? 1n : 0n);
     if (c.hardwareAD !== undefined) this.core.setHardwareAD(c.hardwareAD ? 1 : 0);
-    if (c.cyclesPerTick !== undefined) {
-      if (!Number.isInteger(c.cyclesPerTick) || c.cyclesPerTick < 1) throw new MachineError(`cyclesPerTick ${c.cyclesPerTick} must be a positive integer`);
-      this.setWord('cyclesPerTick', BigInt(c.cyclesPerTick));
-    }
+    if (c.cyclesPerTick !== undefined) this.setWord('cyclesPerTick', BigInt(c.cyclesPerTick));
     if (c.wallClock !== undefined) this.setWord('wallClock', c.wallClock ? 1n : 0n);
-    const inRange = (n: number) => Number.isInteger(n) && n >= 1 && n <= CONSTANTS.TLB_MAX_ENTRIES;
-    if (c.tlb && (!inRange(c.tlb.entries) || !inRange(c.tlb.ways) || !this.core.configureTlb(c.tlb.entries, c.tlb.ways))) {
-      throw new MachineError(`TLB geometry ${c.tlb.entries} entries / ${c.tlb.ways} ways: entries must be a power of two up to ${CONSTANTS.TLB_MAX_ENTRIES} and sets a power of two`);
-    }
+    if (tlb) this.core.configureTlb(tlb.entries, tlb.ways);
   }
 
   /** Physical addresses of the HTIF words (from the image's symbols). */
