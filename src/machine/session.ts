@@ -7,7 +7,7 @@ import type { Machine } from '../../bindings/machine.js';
 import type { ExitRecord } from '../../bindings/exit.js';
 
 export interface SessionOptions {
-  /** Most instructions to run (default: no limit). */
+  /** Most instructions (and traps) to run (default: no limit). */
   maxInstructions?: number;
   /** Receives console output as it appears. */
   onOutput?: (bytes: Uint8Array) => void;
@@ -43,6 +43,9 @@ export interface SessionResult {
 export async function runSession(machine: Machine, options: SessionOptions = {}): Promise<SessionResult> {
   const slice = options.slice ?? 1 << 22;
   const start = machine.counters().instret as bigint;
+  // The budget counts retired instructions and traps, as run() does, so a fault loop ends too.
+  const spent = () => { const c = machine.counters(); return (c.instret as bigint) + (c.exceptions as bigint) + (c.interrupts as bigint); };
+  const spentAtStart = spent();
   const limit = options.maxInstructions ?? Number.MAX_SAFE_INTEGER;
   let done = 0;
   const t0 = performance.now();
@@ -57,7 +60,7 @@ export async function runSession(machine: Machine, options: SessionOptions = {})
     last = machine.run(n);
     const out = machine.drainConsole();
     if (out.length) options.onOutput?.(out);
-    done = Number((machine.counters().instret as bigint) - start);
+    done = Number(spent() - spentAtStart);
     if (last.reason === 'halt') { outcome = { kind: 'halt', code: last.code ?? 0 }; break; }
     if (last.reason === 'trap') { outcome = { kind: 'trap', exit: last }; break; }
     if (last.reason === 'mmio') { outcome = { kind: 'mmio', exit: last }; break; }

@@ -35,6 +35,10 @@ describe('vmlab run', () => {
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/budget of 1000 exhausted at pc=0x80000000/);
   });
+  it('--max-insns also ends a guest caught in a loop of faults', () => {
+    const r = vmlab('run', image('faults.bin', [0x00000000]), '--max-insns', '100000'); // illegal; mtvec = 0 faults too
+    expect(r.status).toBe(124);
+  });
   it('--stats prints instructions and TLB counters; --trace disassembles', () => {
     const r = vmlab('run', image('stats.bin', PASS), '--stats', '--trace', '2');
     expect(r.status).toBe(0);
