@@ -12,7 +12,7 @@ import {
 } from './defs';
 import { getReg, setReg, closeChunk, raise, syncOut, syncIn, unretire, beginChunk } from '../state';
 import { mulh, mulhu, mulhsu, div, divu, rem, remu, divw, divuw, remw, remuw } from './muldiv';
-import { csrInstruction, CSR_RW, CSR_RS, CSR_RC } from './csr';
+import { csrInstruction, CSR_RW } from './csr';
 import { deliverException, takeTrap, pendingInterrupt, mret, sret, wfi, targetMisalignBits } from './trap';
 import { cyclesUntilTimer } from '../dev/clint';
 import { readBlock, writeBlock, fetchBlock } from '../mmu/translate';
@@ -88,8 +88,13 @@ export function run(budget: i32): i32 {
       const done = load<u64>(S_cnt_instret) - startInstret + traps;
       if (budget <= 0 || done >= <u64>budget) return finish(pc, EXIT_BUDGET);
       const irq = pendingInterrupt();
-      if (irq >= 0) { takeTrap(<u64>irq, 0, pc, true); pc = load<u64>(S_pc); traps++; }
       let n = <u64>budget - done;
+      if (irq >= 0) {
+        takeTrap(<u64>irq, 0, pc, true);
+        pc = load<u64>(S_pc);
+        traps++;
+        if (--n == 0) return finish(pc, EXIT_BUDGET);
+      }
       const t = cyclesUntilTimer();
       if (t < n) n = t == 0 ? 1 : t;
       left = <i32>n;
