@@ -134,11 +134,13 @@ export function wfi(insn: u32): i32 {
   if (p == PRV_U || (p == PRV_S && (load<u64>(S_mstatus) & MSTATUS_TW) != 0)) return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
   if (load<u64>(S_exitOnWfi) != 0) return requestExit(EXIT_WFI);
   if ((mipValue() & load<u64>(S_mie)) != 0) return ST_OK;
-  // On the host clock, time cannot be skipped: the host waits and runs the hart again.
-  if (load<u64>(S_wallClock) != 0) return requestExit(EXIT_WFI);
-  closeChunk();
+  // On the host clock time cannot be skipped, and with no timer armed nothing inside the machine
+  // can wake the hart: WFI completes as a NOP (which the spec allows), as bare hardware would
+  // never leave the core for it.
+  if (load<u64>(S_wallClock) != 0) return ST_OK;
   const idle = cyclesUntilTimer();
-  if (idle == u64.MAX_VALUE) return requestExit(EXIT_WFI);
+  if (idle == u64.MAX_VALUE) return ST_OK;
+  closeChunk();
   store<u64>(S_cnt_cycles, load<u64>(S_cnt_cycles) + idle);
   return ST_RESYNC;
 }

@@ -45,8 +45,6 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     onOutput: (b) => process.stdout.write(b),
     input: () => (stdinChunks.length ? new Uint8Array(stdinChunks.splice(0).flatMap((b) => [...b])) : undefined),
     onSlice: () => new Promise((r) => setImmediate(r)),
-    // On the host clock a waiting hart wakes when its timer fires: let real time pass.
-    onIdle: opts.timebase === 'wall' ? () => new Promise((r) => setTimeout(() => r(true), 1)) : undefined,
   });
   process.stdin.pause();
   if (opts.stats) printStats(machine, result);

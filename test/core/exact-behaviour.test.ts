@@ -64,6 +64,28 @@ describe('exact choices of vmlab', () => {
   });
 });
 
+describe('WFI', () => {
+  it('skips time to the armed timer, completes as a NOP when nothing is armed, exits when asked', async () => {
+    const WFI = 0x10500073;
+    // mtimecmp = 1000 ticks; MTIE on, MIE off: wfi wakes when MTIP rises, without trapping
+    const m = await machineWith([lui(11, 0x2004), addi(12, 0, 1000), 0x00c5b023 /* sd a2, 0(a1) */, WFI, WFI]);
+    m.writeCsr(0x304, 1n << 7n);
+    m.configure({ cyclesPerTick: 10 });
+    m.run(4);
+    expect(m.pc).toBe(RAM_BASE + 16n);
+    expect(m.counters().cycles).toBeGreaterThanOrEqual(10_000n); // time jumped to mtimecmp
+    m.writeCsr(0x304, 0n);
+    const before = m.counters().cycles as bigint;
+    m.run(1); // nothing armed: a NOP
+    expect(m.pc).toBe(RAM_BASE + 20n);
+    expect((m.counters().cycles as bigint) - before).toBe(1n);
+    m.pc = RAM_BASE + 16n;
+    m.configure({ exitOnWfi: true });
+    const e = m.run(10);
+    expect([e.reason, e.pc]).toEqual(['wfi', RAM_BASE + 20n]);
+  });
+});
+
 describe('page walks: Svade by default, hardware A/D on request', () => {
   // M-mode code with MPRV=1, MPP=S loads through a hand-built Sv39 table whose leaf has A = 0.
   async function setup(hardwareAD: boolean) {
