@@ -14,7 +14,7 @@ import { run as interpret, foldFastHits } from './cpu/interpreter';
 import { refreshRegime } from './mmu/translate';
 import { tlbConfigure, tlbFlushAll } from './mmu/tlb';
 import { fastFlush, ALL_REGIMES } from './mmu/fast-tlb';
-import { walk, WALK_OK, walkPa, walkRefs, walkLevel, walkPte } from './mmu/walk';
+import { walk, WALK_OK, walkPa, walkRefs, walkRefsG, walkLevel, walkPte, faultGpa, faultImplicit } from './mmu/walk';
 import { csrPeek, csrPeekValue, csrPoke } from './cpu/csr';
 import { decodedFlushAll, codeWritten, scratchInit } from './cpu/decoded-cache';
 import { refreshAlign } from './cpu/trap';
@@ -139,13 +139,32 @@ let debugPte: u64 = 0;
  */
 export function translateDebug(vaddr: u64, type: i32, priv: i32): i32 {
   const satp = csrRead(0x180);
-  if (priv == PRV_M || (satp >> 60) == 0) { debugPa = vaddr; debugRefs = 0; debugLevel = 0; return WALK_OK; }
+  if (priv == PRV_M || (satp >> 60) == 0) { debugPa = vaddr; debugRefs = 0; debugRefsG = 0; debugLevel = 0; return WALK_OK; }
   const ms = load<u64>(S_mstatus);
   const r = walk(vaddr, type, priv, satp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, false);
   debugRefs = walkRefs;
+  debugRefsG = 0;
   if (r == WALK_OK) { debugPa = walkPa; debugLevel = walkLevel; debugPte = walkPte; }
   return r;
 }
+/**
+ * A two-stage walk, without side effects: gva under the guest's `vsatp` (Bare allowed) and the
+ * G-stage `hgatp`, at privilege `priv` (0 VU, 1 VS). -1 on success, else the cause (for a
+ * guest-page fault see debugFaultGpa/debugFaultImplicit). The H extension's hart does not use it
+ * yet; it is the walker it will use.
+ */
+export function translateNestedDebug(gva: u64, type: i32, priv: i32, vsatp: u64, hgatp: u64): i32 {
+  const ms = load<u64>(S_mstatus);
+  const r = walk(gva, type, priv, vsatp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, false, hgatp);
+  debugRefs = walkRefs;
+  debugRefsG = walkRefsG;
+  if (r == WALK_OK) { debugPa = walkPa; debugLevel = walkLevel; debugPte = walkPte; }
+  return r;
+}
+let debugRefsG: i32 = 0;
+export function debugResultRefsG(): i32 { return debugRefsG; }
+export function debugFaultGpa(): u64 { return faultGpa; }
+export function debugFaultImplicit(): bool { return faultImplicit; }
 export function debugResultPa(): u64 { return debugPa; }
 export function debugResultRefs(): i32 { return debugRefs; }
 export function debugResultLevel(): i32 { return debugLevel; }

@@ -27,6 +27,10 @@ export interface CoreExports {
   debugResultRefs(): number;
   debugResultLevel(): number;
   debugResultPte(): bigint;
+  translateNestedDebug(gva: bigint, type: number, priv: number, vsatp: bigint, hgatp: bigint): number;
+  debugResultRefsG(): number;
+  debugFaultGpa(): bigint;
+  debugFaultImplicit(): number;
   syncCounters(): void;
   stateBase(): number;
   ramBase(): number;

@@ -233,6 +233,21 @@ export class Machine {
   /** The 32-bit instruction a compressed one expands to (0 when reserved). */
   expandCompressed(bits: number): number { return this.core.expandRvc(bits & 0xffff) >>> 0; }
 
+  /**
+   * Side-effect-free two-stage walk: `gva` under the guest's `vsatp` (Bare allowed) and the G-stage
+   * `hgatp`, at guest privilege `priv` (0 VU, 1 VS). `refs` counts all references, `refsG` the
+   * G-stage's. A guest-page fault reports the guest physical address and whether it was an implicit
+   * access (a VS-stage PTE).
+   */
+  translateNested(gva: bigint, vsatp: bigint, hgatp: bigint, type: 0 | 1 | 2 = 0, priv = 1):
+    | { ok: true; pa: bigint; refs: number; refsG: number; level: number }
+    | { ok: false; cause: number; refs: number; refsG: number; gpa: bigint; implicit: boolean } {
+    const r = this.core.translateNestedDebug(BigInt.asUintN(64, gva), type, priv, BigInt.asUintN(64, vsatp), BigInt.asUintN(64, hgatp));
+    const refs = this.core.debugResultRefs(), refsG = this.core.debugResultRefsG();
+    if (r === -1) return { ok: true, pa: BigInt.asUintN(64, this.core.debugResultPa()), refs, refsG, level: this.core.debugResultLevel() };
+    return { ok: false, cause: r, refs, refsG, gpa: BigInt.asUintN(64, this.core.debugFaultGpa()), implicit: this.core.debugFaultImplicit() !== 0 };
+  }
+
   // --- snapshot ---
   /** A copy of the whole machine state. */
   snapshot(): Snapshot {

@@ -97,6 +97,7 @@ export const STATE = [
   ['cnt_tlbEvictions', 1, 'modelled TLB entries replaced'],
   ['cnt_walks', 1, 'page-table walks'],
   ['cnt_walkRefs', 1, 'page-table memory references made by walks'],
+  ['cnt_walkRefsG', 1, 'of walkRefs: references made by G-stage walks (two-stage translation)'],
   ['cnt_walkAdWrites', 1, 'A/D updates written back by the walker'],
   ['cnt_pageFaults', 1, 'page faults raised by translation'],
   ['cnt_fastFlushes', 1, 'flushes of the fast TLB (context switches, fences, code pages)'],

@@ -20,6 +20,9 @@ export const CAUSE_MACHINE_ECALL: i32 = 11;
 export const CAUSE_FETCH_PAGE_FAULT: i32 = 12;
 export const CAUSE_LOAD_PAGE_FAULT: i32 = 13;
 export const CAUSE_STORE_PAGE_FAULT: i32 = 15;
+export const CAUSE_FETCH_GUEST_PAGE_FAULT: i32 = 20;
+export const CAUSE_LOAD_GUEST_PAGE_FAULT: i32 = 21;
+export const CAUSE_STORE_GUEST_PAGE_FAULT: i32 = 23;
 
 // Interrupt numbers (bit positions in mip/mie)
 export const IRQ_S_SOFT: i32 = 1;

@@ -168,24 +168,26 @@ export const S_cnt_tlbEvictions: usize = STATE_BASE + 1128;
 export const S_cnt_walks: usize = STATE_BASE + 1136;
 /** page-table memory references made by walks */
 export const S_cnt_walkRefs: usize = STATE_BASE + 1144;
+/** of walkRefs: references made by G-stage walks (two-stage translation) */
+export const S_cnt_walkRefsG: usize = STATE_BASE + 1152;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 1152;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 1160;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 1160;
+export const S_cnt_pageFaults: usize = STATE_BASE + 1168;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 1168;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 1176;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 1176;
+export const S_cnt_decodes: usize = STATE_BASE + 1184;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 1184;
+export const S_cnt_decodedPages: usize = STATE_BASE + 1192;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 1192;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 1200;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 1200;
+export const S_cnt_codeWrites: usize = STATE_BASE + 1208;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 1208;
+export const S_cnt_fenceI: usize = STATE_BASE + 1216;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 1216;
+export const S_cnt_mmio: usize = STATE_BASE + 1224;
 export const COUNTERS_BASE: usize = S_cnt_instret;
-export const COUNTERS_WORDS: i32 = 37;
-export const STATE_WORDS: i32 = 153;
+export const COUNTERS_WORDS: i32 = 38;
+export const STATE_WORDS: i32 = 154;

@@ -1,32 +1,55 @@
 // The page-table walker, written as a ladder in the order of the privileged specification's
-// algorithm (Sv39/Sv48/Sv57, section "Virtual Address Translation Process"). The same function is
-// the side-effect-free debug walk (`sideEffects = false`: no A/D writes, no counters).
-import { S_cnt_walks, S_cnt_walkRefs, S_cnt_walkAdWrites, S_cnt_pageFaults, S_hardwareAD } from '../gen/layout';
+// algorithm ("Virtual Address Translation Process"). One ladder serves every stage:
+//  - single stage: Sv39/Sv48/Sv57 under satp;
+//  - G-stage: Sv39x4/Sv48x4/Sv57x4 under hgatp (a 16 KiB root indexed by two more bits, guest
+//    physical addresses zero-extended, leaves checked as U-mode accesses, guest-page faults);
+//  - VS-stage: as the single stage, but every PTE address is a guest physical address that the
+//    G-stage translates first, as is the final address: n·m + n + m references for an n-level
+//    guest table over an m-level G-stage.
+// The same functions are the side-effect-free debug walk (`sideEffects = false`: no A/D writes,
+// no counters).
+import { S_cnt_walks, S_cnt_walkRefs, S_cnt_walkRefsG, S_cnt_walkAdWrites, S_cnt_pageFaults, S_hardwareAD } from '../gen/layout';
 import {
   PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_RESERVED, PRV_U, PRV_S,
   ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH,
   CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
+  CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_LOAD_GUEST_PAGE_FAULT, CAUSE_STORE_GUEST_PAGE_FAULT,
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
 } from '../cpu/defs';
 import { ramContains, ramHost, ramStoreWatched } from '../mem/bus';
 
 export const WALK_OK: i32 = -1;
 
-// Results of the last walk
+// Results of the last walk (for a two-stage walk: the guest's leaf and the final host address)
 export let walkPa: u64 = 0;
 export let walkPte: u64 = 0;
 export let walkLevel: i32 = 0;
 export let walkPteAddr: u64 = 0;
+/** References of the last walk, all stages. */
 export let walkRefs: i32 = 0;
+/** Of walkRefs: G-stage references. */
+export let walkRefsG: i32 = 0;
+/** For a guest-page fault: the guest physical address that faulted, and whether it was a VS-stage PTE. */
+export let faultGpa: u64 = 0;
+export let faultImplicit: bool = false;
+/** Level of the G-stage leaf of the last two-stage walk's final address. */
+export let walkLevelG: i32 = 0;
+
+// Result of stage() for the G-stage, kept apart so a nested G walk does not clobber the VS walk.
+let gPa: u64 = 0;
+let gLevel: i32 = 0;
 
 @inline export function pageFaultCause(type: i32): i32 {
   return type == ACCESS_FETCH ? CAUSE_FETCH_PAGE_FAULT : type == ACCESS_WRITE ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
+}
+@inline export function guestPageFaultCause(type: i32): i32 {
+  return type == ACCESS_FETCH ? CAUSE_FETCH_GUEST_PAGE_FAULT : type == ACCESS_WRITE ? CAUSE_STORE_GUEST_PAGE_FAULT : CAUSE_LOAD_GUEST_PAGE_FAULT;
 }
 @inline export function accessFaultCause(type: i32): i32 {
   return type == ACCESS_FETCH ? CAUSE_FETCH_ACCESS : type == ACCESS_WRITE ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS;
 }
 
-/** Paging levels of a satp mode (8 Sv39, 9 Sv48, 10 Sv57). */
+/** Paging levels of a satp or hgatp mode (8 Sv39(x4), 9 Sv48(x4), 10 Sv57(x4)). */
 @inline export function levelsOf(mode: i32): i32 { return mode - 5; }
 
 /** True when vaddr is canonical for the number of levels: bits above the VA sign-extend it. */
@@ -50,66 +73,128 @@ export function permitted(pte: u64, type: i32, effPriv: i32, sum: bool, mxr: boo
 }
 
 /**
- * Walks for vaddr under `satp`. Returns WALK_OK with walkPa/walkPte/walkLevel/walkPteAddr filled,
- * or the exception cause. walkRefs counts the page-table references this walk made.
+ * Walks for vaddr under `satp`; when `hgatp` selects a G-stage, satp is the guest's vsatp and the
+ * walk is two-stage. Returns WALK_OK with walkPa/walkPte/walkLevel/walkPteAddr filled, or the
+ * exception cause (for guest-page faults also faultGpa and faultImplicit).
  */
-export function walk(vaddr: u64, type: i32, effPriv: i32, satp: u64, sum: bool, mxr: bool, sideEffects: bool): i32 {
-  const levels = levelsOf(<i32>(satp >> 60));
+export function walk(vaddr: u64, type: i32, effPriv: i32, satp: u64, sum: bool, mxr: bool, sideEffects: bool, hgatp: u64 = 0): i32 {
   walkRefs = 0;
+  walkRefsG = 0;
+  faultImplicit = false;
   if (sideEffects) store<u64>(S_cnt_walks, load<u64>(S_cnt_walks) + 1);
-  const r = walkSteps(vaddr, type, effPriv, satp, levels, sum, mxr, sideEffects);
+  let r: i32;
+  const vsMode = <i32>(satp >> 60);
+  if (vsMode == 0) {
+    // Only a G-stage (vsatp = Bare): the guest virtual address is the guest physical address.
+    r = stage(vaddr, type, type, PRV_U, hgatp, false, mxr, sideEffects, true);
+    if (r == WALK_OK) { walkPa = gPa; walkLevel = gLevel; walkLevelG = gLevel; walkPte = 0; walkPteAddr = 0; }
+  } else {
+    r = stage(vaddr, type, type, effPriv, satp, sum, mxr, sideEffects, false, hgatp);
+  }
   if (sideEffects) {
     store<u64>(S_cnt_walkRefs, load<u64>(S_cnt_walkRefs) + <u64>walkRefs);
-    if (r == pageFaultCause(type)) store<u64>(S_cnt_pageFaults, load<u64>(S_cnt_pageFaults) + 1);
+    store<u64>(S_cnt_walkRefsG, load<u64>(S_cnt_walkRefsG) + <u64>walkRefsG);
+    if (r == pageFaultCause(type) || r == guestPageFaultCause(type)) store<u64>(S_cnt_pageFaults, load<u64>(S_cnt_pageFaults) + 1);
   }
   return r;
 }
 
-function walkSteps(vaddr: u64, type: i32, effPriv: i32, satp: u64, levels: i32, sum: bool, mxr: bool, sideEffects: bool): i32 {
-  if (!canonical(vaddr, levels)) return pageFaultCause(type);
-  // 1. a = satp.ppn * PAGESIZE, i = LEVELS - 1
-  let a = (satp & 0xfff_ffff_ffff) << 12;
+/** Translates a guest physical address through the G-stage (for the VS stage's implicit accesses). */
+function throughG(gpa: u64, permType: i32, causeType: i32, hgatp: u64, mxr: bool, sideEffects: bool, implicit: bool): i32 {
+  if ((hgatp >> 60) == 0) { gPa = gpa; gLevel = 0; return WALK_OK; }
+  const r = stage(gpa, permType, causeType, PRV_U, hgatp, false, mxr, sideEffects, true);
+  if (r != WALK_OK && r == guestPageFaultCause(causeType)) faultImplicit = implicit;
+  return r;
+}
+
+/**
+ * One stage of translation. `permType` is the access checked against the leaf; `causeType` the
+ * access whose cause a fault reports (they differ for a VS-stage PTE read: checked as a load,
+ * reported as the original access). `g` selects the G-stage rules; `hgatp` (VS stage only) the
+ * G-stage that PTE addresses and the result go through.
+ */
+function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64, sum: bool, mxr: bool, sideEffects: bool, g: bool, hgatp: u64 = 0): i32 {
+  const levels = levelsOf(<i32>(atp >> 60));
+  const fault = g ? guestPageFaultCause(causeType) : pageFaultCause(causeType);
+  // Addresses beyond the translated width: non-canonical (VA), or high bits set (GPA)
+  if (g ? (addr >> <u64>(12 + levels * 9 + 2)) != 0 : !canonical(addr, levels)) {
+    if (g) faultGpa = addr;
+    return fault;
+  }
+  // 1. a = atp.ppn * PAGESIZE (the G-stage root is 16 KiB: its two low PPN bits are ignored), i = LEVELS - 1
+  let a = (atp & (g ? 0xfff_ffff_fffc : 0xfff_ffff_ffff)) << 12;
   let i = levels - 1;
   let pte: u64 = 0;
   let pteAddr: u64 = 0;
   while (true) {
-    // 2. pte = the PTE at a + va.vpn[i] * PTESIZE; not in memory -> access fault
-    pteAddr = a + (((vaddr >> (12 + <u64>i * 9)) & 0x1ff) << 3);
-    if (!ramContains(pteAddr, 8)) return accessFaultCause(type);
-    pte = load<u64>(ramHost(pteAddr));
+    // 2. pte = the PTE at a + va.vpn[i] * PTESIZE (the G-stage root index has two more bits)
+    const indexMask: u64 = g && i == levels - 1 ? 0x7ff : 0x1ff;
+    pteAddr = a + (((addr >> (12 + <u64>i * 9)) & indexMask) << 3);
+    let hostPteAddr = pteAddr;
+    if (!g && (hgatp >> 60) != 0) {
+      const r = throughG(pteAddr, ACCESS_READ, causeType, hgatp, mxr, sideEffects, true);
+      if (r != WALK_OK) return r;
+      hostPteAddr = gPa;
+    }
+    //    not in memory -> access fault
+    if (!ramContains(hostPteAddr, 8)) return accessFaultCause(causeType);
+    pte = load<u64>(ramHost(hostPteAddr));
     walkRefs++;
+    if (g) walkRefsG++;
     // 3. invalid, W without R, or reserved bits -> page fault
     if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0) || (pte & PTE_RESERVED) != 0) {
-      return pageFaultCause(type);
+      return g ? gFault(addr, fault) : fault;
     }
     // 4. a leaf has R or X; otherwise descend (A, D, U are reserved in non-leaf PTEs)
     if ((pte & (PTE_R | PTE_X)) != 0) break;
-    if ((pte & (PTE_A | PTE_D | PTE_U)) != 0) return pageFaultCause(type);
+    if ((pte & (PTE_A | PTE_D | PTE_U)) != 0) return g ? gFault(addr, fault) : fault;
     i--;
-    if (i < 0) return pageFaultCause(type);
+    if (i < 0) return g ? gFault(addr, fault) : fault;
     a = ((pte >> 10) & 0xfff_ffff_ffff) << 12;
   }
-  // 5. leaf permissions
-  if (!permitted(pte, type, effPriv, sum, mxr)) return pageFaultCause(type);
+  // 5. leaf permissions (G-stage accesses are checked as U-mode accesses)
+  if (!permitted(pte, permType, effPriv, sum, mxr)) return g ? gFault(addr, fault) : fault;
   // 6. a superpage's low PPN fields must be zero
   const ppn = (pte >> 10) & 0xfff_ffff_ffff;
   const lowMask = (<u64>1 << (<u64>i * 9)) - 1;
-  if ((ppn & lowMask) != 0) return pageFaultCause(type);
+  if ((ppn & lowMask) != 0) return g ? gFault(addr, fault) : fault;
   // 7. A and D: Svade raises a page fault; with hardware updating they are set in memory
-  const need = PTE_A | (type == ACCESS_WRITE ? PTE_D : 0);
+  const need = PTE_A | (permType == ACCESS_WRITE ? PTE_D : 0);
   if ((pte & need) != need) {
-    if (load<u64>(S_hardwareAD) == 0) return pageFaultCause(type);
+    if (load<u64>(S_hardwareAD) == 0) return g ? gFault(addr, fault) : fault;
     if (sideEffects) {
+      let hostPteAddr = pteAddr;
+      if (!g && (hgatp >> 60) != 0) { // the update is a store the G-stage must allow
+        const r = throughG(pteAddr, ACCESS_WRITE, causeType, hgatp, mxr, sideEffects, true);
+        if (r != WALK_OK) return r;
+        hostPteAddr = gPa;
+      }
       pte |= need;
-      ramStoreWatched(pteAddr, 8, pte);
+      ramStoreWatched(hostPteAddr, 8, pte);
       store<u64>(S_cnt_walkAdWrites, load<u64>(S_cnt_walkAdWrites) + 1);
     }
   }
-  // 8. the physical address: superpages take the low VPN fields from the virtual address
+  // 8. the address: superpages take the low VPN fields from the address
   const pageBytes = <u64>1 << (12 + <u64>i * 9);
-  walkPa = ((ppn << 12) & ~(pageBytes - 1)) | (vaddr & (pageBytes - 1));
+  const out = ((ppn << 12) & ~(pageBytes - 1)) | (addr & (pageBytes - 1));
+  if (g) { gPa = out; gLevel = i; return WALK_OK; }
   walkPte = pte;
   walkLevel = i;
   walkPteAddr = pteAddr;
+  // A two-stage walk ends with the G-stage translation of the guest physical address.
+  if ((hgatp >> 60) != 0) {
+    const r = throughG(out, permType, causeType, hgatp, mxr, sideEffects, false);
+    if (r != WALK_OK) return r;
+    walkPa = gPa;
+    walkLevelG = gLevel;
+    return WALK_OK;
+  }
+  walkPa = out;
   return WALK_OK;
+}
+
+/** A G-stage fault: remember the guest physical address for htval. */
+function gFault(gpa: u64, cause: i32): i32 {
+  faultGpa = gpa;
+  return cause;
 }

@@ -103,19 +103,20 @@ export const STATE = {
   cnt_tlbEvictions: { index: 141, count: 1 },
   cnt_walks: { index: 142, count: 1 },
   cnt_walkRefs: { index: 143, count: 1 },
-  cnt_walkAdWrites: { index: 144, count: 1 },
-  cnt_pageFaults: { index: 145, count: 1 },
-  cnt_fastFlushes: { index: 146, count: 1 },
-  cnt_decodes: { index: 147, count: 1 },
-  cnt_decodedPages: { index: 148, count: 1 },
-  cnt_decodedEvictions: { index: 149, count: 1 },
-  cnt_codeWrites: { index: 150, count: 1 },
-  cnt_fenceI: { index: 151, count: 1 },
-  cnt_mmio: { index: 152, count: 1 },
+  cnt_walkRefsG: { index: 144, count: 1 },
+  cnt_walkAdWrites: { index: 145, count: 1 },
+  cnt_pageFaults: { index: 146, count: 1 },
+  cnt_fastFlushes: { index: 147, count: 1 },
+  cnt_decodes: { index: 148, count: 1 },
+  cnt_decodedPages: { index: 149, count: 1 },
+  cnt_decodedEvictions: { index: 150, count: 1 },
+  cnt_codeWrites: { index: 151, count: 1 },
+  cnt_fenceI: { index: 152, count: 1 },
+  cnt_mmio: { index: 153, count: 1 },
 } as const;
 
 export type StateField = keyof typeof STATE;
-export const STATE_WORDS = 153;
+export const STATE_WORDS = 154;
 
 /** Counter fields (each 64-bit) in layout order, with their documentation. */
 export const COUNTER_FIELDS = [
@@ -133,13 +134,14 @@ export const COUNTER_FIELDS = [
   { name: "tlbEvictions", index: 141, count: 1, doc: "modelled TLB entries replaced" },
   { name: "walks", index: 142, count: 1, doc: "page-table walks" },
   { name: "walkRefs", index: 143, count: 1, doc: "page-table memory references made by walks" },
-  { name: "walkAdWrites", index: 144, count: 1, doc: "A/D updates written back by the walker" },
-  { name: "pageFaults", index: 145, count: 1, doc: "page faults raised by translation" },
-  { name: "fastFlushes", index: 146, count: 1, doc: "flushes of the fast TLB (context switches, fences, code pages)" },
-  { name: "decodes", index: 147, count: 1, doc: "instructions decoded into the cache" },
-  { name: "decodedPages", index: 148, count: 1, doc: "decoded pages allocated" },
-  { name: "decodedEvictions", index: 149, count: 1, doc: "decoded pages evicted by a conflict" },
-  { name: "codeWrites", index: 150, count: 1, doc: "stores that hit decoded instructions" },
-  { name: "fenceI", index: 151, count: 1, doc: "FENCE.I executed" },
-  { name: "mmio", index: 152, count: 1, doc: "device register accesses" },
+  { name: "walkRefsG", index: 144, count: 1, doc: "of walkRefs: references made by G-stage walks (two-stage translation)" },
+  { name: "walkAdWrites", index: 145, count: 1, doc: "A/D updates written back by the walker" },
+  { name: "pageFaults", index: 146, count: 1, doc: "page faults raised by translation" },
+  { name: "fastFlushes", index: 147, count: 1, doc: "flushes of the fast TLB (context switches, fences, code pages)" },
+  { name: "decodes", index: 148, count: 1, doc: "instructions decoded into the cache" },
+  { name: "decodedPages", index: 149, count: 1, doc: "decoded pages allocated" },
+  { name: "decodedEvictions", index: 150, count: 1, doc: "decoded pages evicted by a conflict" },
+  { name: "codeWrites", index: 151, count: 1, doc: "stores that hit decoded instructions" },
+  { name: "fenceI", index: 152, count: 1, doc: "FENCE.I executed" },
+  { name: "mmio", index: 153, count: 1, doc: "device register accesses" },
 ] as const;

@@ -1,0 +1,161 @@
+// The two-stage walker on hand-built tables: every VS-stage PTE address and the final guest
+// physical address go through the G-stage, so an n-level guest table over an m-level G-stage costs
+// n·m + n + m references; superpages in either stage cut that; guest-page faults name the guest
+// physical address and whether the walk's own PTE read (an implicit access) faulted.
+import { describe, it, expect, beforeEach } from 'vitest';
+import { Machine, RAM_BASE } from '../../bindings/machine.js';
+
+const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n, D = 128n;
+const LEAF = V | R | W | X | A | D;
+const GLEAF = LEAF | U; // G-stage leaves are checked as user accesses
+const LOAD = 0, STORE = 1, FETCH = 2;
+const SV39 = 8n, SV48 = 9n;
+
+/** Guest-physical layout: VS tables at GPA 0x8000_0000.., guest data at 0x8010_0000. */
+const GPA_TABLES = 0x8000_0000n, GPA_DATA = 0x8010_0000n, GVA = 0x4000_0000n;
+
+class TwoStage {
+  private next = RAM_BASE + 0x100000n; // host frames for G-stage tables and guest memory
+  readonly groot: bigint;
+  readonly gmap = new Map<bigint, bigint>(); // guest page -> host page
+  constructor(readonly m: Machine, readonly glevels: number) {
+    this.groot = this.alloc(0x4000n); // 16 KiB root, 16 KiB aligned
+  }
+  alloc(bytes = 0x1000n): bigint {
+    const a = this.next;
+    this.next += bytes;
+    this.m.zeroPhys(a, Number(bytes));
+    return a;
+  }
+  /** G-stage: map the guest page at gpa, as a leaf at `level` (0 = 4 KiB), to host address hpa. */
+  gMap(gpa: bigint, hpa: bigint, level = 0, flags = GLEAF): void {
+    let table = this.groot;
+    for (let i = this.glevels - 1; i > level; i--) {
+      const idx = (gpa >> BigInt(12 + 9 * i)) & (i === this.glevels - 1 ? 0x7ffn : 0x1ffn);
+      const pte = this.m.read64(table + idx * 8n);
+      if (pte & V) table = (pte >> 10n) << 12n;
+      else {
+        const t = this.alloc();
+        this.m.write64(table + idx * 8n, ((t >> 12n) << 10n) | V);
+        table = t;
+      }
+    }
+    const idx = (gpa >> BigInt(12 + 9 * level)) & (level === this.glevels - 1 ? 0x7ffn : 0x1ffn);
+    this.m.write64(table + idx * 8n, ((hpa >> 12n) << 10n) | flags);
+    if (level === 0) this.gmap.set(gpa & ~0xfffn, hpa);
+  }
+  gUnmap(gpa: bigint): void {
+    // Clear the 4 KiB leaf for gpa (tables were built by gMap).
+    let table = this.groot;
+    for (let i = this.glevels - 1; i > 0; i--) {
+      const idx = (gpa >> BigInt(12 + 9 * i)) & (i === this.glevels - 1 ? 0x7ffn : 0x1ffn);
+      table = (this.m.read64(table + idx * 8n) >> 10n) << 12n;
+    }
+    this.m.write64(table + ((gpa >> 12n) & 0x1ffn) * 8n, 0n);
+  }
+  /** A guest page backed by a fresh host frame. */
+  guestPage(gpa: bigint): bigint {
+    const h = this.alloc();
+    this.gMap(gpa, h);
+    return h;
+  }
+  /** Writes a 64-bit word at a guest physical address (through the G map). */
+  gWrite64(gpa: bigint, v: bigint): void { this.m.write64(this.gmap.get(gpa & ~0xfffn)! + (gpa & 0xfffn), v); }
+  hgatp(mode: bigint): bigint { return (mode << 60n) | (this.groot >> 12n); }
+}
+
+/** VS tables for GVA -> GPA_DATA with 4 KiB pages: `levels` tables at GPA_TABLES + k pages. */
+function vsTables(t: TwoStage, levels: number): bigint {
+  for (let k = 0; k < levels; k++) t.guestPage(GPA_TABLES + BigInt(k) * 0x1000n);
+  for (let k = 0; k < levels - 1; k++) {
+    const level = levels - 1 - k;
+    const idx = (GVA >> BigInt(12 + 9 * level)) & 0x1ffn;
+    t.gWrite64(GPA_TABLES + BigInt(k) * 0x1000n + idx * 8n, (((GPA_TABLES + BigInt(k + 1) * 0x1000n) >> 12n) << 10n) | V);
+  }
+  t.gWrite64(GPA_TABLES + BigInt(levels - 1) * 0x1000n + ((GVA >> 12n) & 0x1ffn) * 8n, ((GPA_DATA >> 12n) << 10n) | LEAF);
+  return GPA_TABLES >> 12n;
+}
+
+let m: Machine;
+beforeEach(async () => { m = await Machine.create({ ramBytes: 8 << 20 }); });
+
+describe('two-stage walks: n·m + n + m references', () => {
+  for (const [name, mode, levels, expected] of [['Sv39 over Sv39x4', SV39, 3, 15], ['Sv48 over Sv48x4', SV48, 4, 24]] as const) {
+    it(`${name}: ${expected} references, ${levels * levels + levels} of them G-stage`, () => {
+      const t = new TwoStage(m, levels);
+      const vsatp = (mode << 60n) | vsTables(t, levels);
+      const data = t.guestPage(GPA_DATA);
+      const r = m.translateNested(GVA + 0x123n, vsatp, t.hgatp(mode), LOAD, 1);
+      expect(r).toMatchObject({ ok: true, pa: data + 0x123n, refs: expected, refsG: levels * levels + levels });
+    });
+  }
+
+  it('a bare guest (vsatp = 0) costs only the G-stage: 3 references for Sv39x4', () => {
+    const t = new TwoStage(m, 3);
+    const data = t.guestPage(GPA_DATA);
+    expect(m.translateNested(GPA_DATA + 8n, 0n, t.hgatp(SV39), LOAD, 1)).toMatchObject({ ok: true, pa: data + 8n, refs: 3, refsG: 3 });
+  });
+
+  it('gigapages in both stages: 1·1 + 1 + 1 = 3 references', () => {
+    const t = new TwoStage(m, 3);
+    // G: guest 0x8000_0000..+1 GiB -> host RAM base (1 GiB leaf; only the first MiBs exist)
+    t.gMap(0x8000_0000n, RAM_BASE, 2);
+    // VS: a gigapage leaf in the root (at GPA 0x8020_0000 = host RAM + 0x20_0000) for GVA 0x4000_0000 -> GPA 0x8000_0000
+    const vsRootGpa = 0x8020_0000n, vsRootHpa = RAM_BASE + 0x20_0000n;
+    m.zeroPhys(vsRootHpa, 4096);
+    m.write64(vsRootHpa + 8n, ((0x8000_0000n >> 12n) << 10n) | LEAF);
+    const r = m.translateNested(GVA + 0x3_4567n, (SV39 << 60n) | (vsRootGpa >> 12n), t.hgatp(SV39), LOAD, 1);
+    expect(r).toMatchObject({ ok: true, pa: RAM_BASE + 0x3_4567n, refs: 3, refsG: 2 });
+  });
+
+  it('the G-stage root is 16 KiB: the two low PPN bits of hgatp are ignored', () => {
+    const t = new TwoStage(m, 3);
+    const data = t.guestPage(GPA_DATA);
+    expect(m.translateNested(GPA_DATA, 0n, t.hgatp(SV39) | 3n, LOAD, 1)).toMatchObject({ ok: true, pa: data });
+  });
+});
+
+describe('guest-page faults', () => {
+  function setup() {
+    const t = new TwoStage(m, 3);
+    const vsatp = (SV39 << 60n) | vsTables(t, 3);
+    t.guestPage(GPA_DATA);
+    return { t, vsatp, hgatp: t.hgatp(SV39) };
+  }
+
+  it('a VS-stage PTE whose guest page is unmapped: the original access type, the PTE GPA, implicit', () => {
+    const { t, vsatp, hgatp } = setup();
+    t.gUnmap(GPA_TABLES + 0x1000n); // the VS level-1 table
+    const l1pte = GPA_TABLES + 0x1000n + ((GVA >> 21n) & 0x1ffn) * 8n;
+    for (const [type, cause] of [[LOAD, 21], [STORE, 23], [FETCH, 20]] as const) {
+      expect(m.translateNested(GVA, vsatp, hgatp, type, 1)).toMatchObject({ ok: false, cause, gpa: l1pte, implicit: true });
+    }
+  });
+
+  it('the final guest physical address unmapped: explicit, with the full GPA', () => {
+    const { t, vsatp, hgatp } = setup();
+    t.gUnmap(GPA_DATA);
+    expect(m.translateNested(GVA + 0x10n, vsatp, hgatp, STORE, 1)).toMatchObject({ ok: false, cause: 23, gpa: GPA_DATA + 0x10n, implicit: false });
+  });
+
+  it('G-stage leaves must allow user access, and the access itself', () => {
+    const { t, vsatp, hgatp } = setup();
+    const h = t.gmap.get(GPA_DATA)!;
+    t.gMap(GPA_DATA, h, 0, LEAF); // U clear
+    expect(m.translateNested(GVA, vsatp, hgatp, LOAD, 1)).toMatchObject({ ok: false, cause: 21, gpa: GPA_DATA });
+    t.gMap(GPA_DATA, h, 0, V | R | U | A); // read-only
+    expect(m.translateNested(GVA, vsatp, hgatp, LOAD, 1)).toMatchObject({ ok: true });
+    expect(m.translateNested(GVA, vsatp, hgatp, STORE, 1)).toMatchObject({ ok: false, cause: 23 });
+  });
+
+  it('guest physical addresses wider than Sv39x4 (41 bits) fault', () => {
+    const t = new TwoStage(m, 3);
+    expect(m.translateNested(1n << 41n, 0n, t.hgatp(SV39), LOAD, 1)).toMatchObject({ ok: false, cause: 21, gpa: 1n << 41n, refs: 0 });
+  });
+
+  it('a VS-stage fault stays an ordinary page fault', () => {
+    const { t, vsatp, hgatp } = setup();
+    t.gWrite64(GPA_TABLES + 0x2000n + ((GVA >> 12n) & 0x1ffn) * 8n, 0n); // VS leaf invalid
+    expect(m.translateNested(GVA, vsatp, hgatp, LOAD, 1)).toMatchObject({ ok: false, cause: 13, refs: 3 * 3 + 3 });
+  });
+});
