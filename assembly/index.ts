@@ -5,7 +5,7 @@ import {
   FAST_TLB_SIZE, TLB_BASE, TLB_SIZE, DECODED_DIR_BASE, DECODED_DIR_SIZE, UART_TX_BASE, UART_RX_BASE,
   S_pc, S_priv, S_mstatus, S_misa, S_ramSize, S_reservation, S_cyclesPerTick, S_tohostAddr,
   S_fromhostAddr, S_mtimecmp, S_mmioRd, S_mmioSigned, S_mmioSize, S_mmioLen, S_mmioIsStore,
-  S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode, S_hardwareAD, S_tlbSets,
+  S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode, S_hardwareAD, S_tlbSets, S_pwcEnabled, S_ntlbEnabled,
 } from './gen/layout';
 import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH } from './cpu/defs';
 import { setReg } from './state';
@@ -123,6 +123,12 @@ export function csrWrite(csr: i32, v: u64): bool { return csrPoke(csr, v, load<u
 // --- configuration ---
 export function configureTlb(entries: i32, ways: i32): bool { return tlbConfigure(entries, ways); }
 export function setHardwareAD(on: bool): void { store<u64>(S_hardwareAD, on ? 1 : 0); tlbFlushAll(); }
+/** Turns the page-walk caches and the nested TLB on or off (both start empty). */
+export function setWalkCaches(pwc: bool, ntlb: bool): void {
+  store<u64>(S_pwcEnabled, pwc ? 1 : 0);
+  store<u64>(S_ntlbEnabled, ntlb ? 1 : 0);
+  tlbFlushAll();
+}
 export function tlbEntries(): i32 { return <i32>(load<u64>(S_tlbSets) * load<u64>(S_tlbSets + 8)); }
 
 /** Privilege-level change or satp/mstatus written by the host: recompute derived state. */
@@ -148,14 +154,15 @@ export function translateDebug(vaddr: u64, type: i32, priv: i32): i32 {
   return r;
 }
 /**
- * A two-stage walk, without side effects: gva under the guest's `vsatp` (Bare allowed) and the
+ * A two-stage walk (without side effects unless asked: then A/D updates, counters and walk
+ * caches act as on a TLB miss): gva under the guest's `vsatp` (Bare allowed) and the
  * G-stage `hgatp`, at privilege `priv` (0 VU, 1 VS). -1 on success, else the cause (for a
  * guest-page fault see debugFaultGpa/debugFaultImplicit). The H extension's hart does not use it
  * yet; it is the walker it will use.
  */
-export function translateNestedDebug(gva: u64, type: i32, priv: i32, vsatp: u64, hgatp: u64): i32 {
+export function translateNestedDebug(gva: u64, type: i32, priv: i32, vsatp: u64, hgatp: u64, sideEffects: bool): i32 {
   const ms = load<u64>(S_mstatus);
-  const r = walk(gva, type, priv, vsatp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, false, hgatp);
+  const r = walk(gva, type, priv, vsatp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, sideEffects, hgatp);
   debugRefs = walkRefs;
   debugRefsG = walkRefsG;
   if (r == WALK_OK) { debugPa = walkPa; debugLevel = walkLevel; debugPte = walkPte; }

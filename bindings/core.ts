@@ -27,7 +27,8 @@ export interface CoreExports {
   debugResultRefs(): number;
   debugResultLevel(): number;
   debugResultPte(): bigint;
-  translateNestedDebug(gva: bigint, type: number, priv: number, vsatp: bigint, hgatp: bigint): number;
+  translateNestedDebug(gva: bigint, type: number, priv: number, vsatp: bigint, hgatp: bigint, sideEffects: number): number;
+  setWalkCaches(pwc: number, ntlb: number): void;
   debugResultRefsG(): number;
   debugFaultGpa(): bigint;
   debugFaultImplicit(): number;

@@ -34,6 +34,8 @@ export interface MachineConfig {
   wallClock?: boolean;
   /** Modelled TLB geometry (default 64 entries, 4 ways). */
   tlb?: { entries: number; ways: number };
+  /** Walk accelerators: page-walk caches of upper-level PTEs per stage, and the nested TLB (both off by default). */
+  walkCaches?: { pwc: boolean; ntlb: boolean };
 }
 
 /** A copy of a whole machine: architectural state, device state, console rings and RAM. */
@@ -123,6 +125,7 @@ export class Machine {
     if (c.cyclesPerTick !== undefined) this.setWord('cyclesPerTick', BigInt(c.cyclesPerTick));
     if (c.wallClock !== undefined) this.setWord('wallClock', c.wallClock ? 1n : 0n);
     if (tlb) this.core.configureTlb(tlb.entries, tlb.ways);
+    if (c.walkCaches) this.core.setWalkCaches(c.walkCaches.pwc ? 1 : 0, c.walkCaches.ntlb ? 1 : 0);
   }
 
   /** Physical addresses of the HTIF words (from the image's symbols). */
@@ -237,12 +240,13 @@ export class Machine {
    * Side-effect-free two-stage walk: `gva` under the guest's `vsatp` (Bare allowed) and the G-stage
    * `hgatp`, at guest privilege `priv` (0 VU, 1 VS). `refs` counts all references, `refsG` the
    * G-stage's. A guest-page fault reports the guest physical address and whether it was an implicit
-   * access (a VS-stage PTE).
+   * access (a VS-stage PTE). With `asOnMiss` the walk acts as a TLB miss's walk would: A/D updates,
+   * counters, and the walk caches (`configure({ walkCaches })`).
    */
-  translateNested(gva: bigint, vsatp: bigint, hgatp: bigint, type: 0 | 1 | 2 = 0, priv = 1):
+  translateNested(gva: bigint, vsatp: bigint, hgatp: bigint, type: 0 | 1 | 2 = 0, priv = 1, asOnMiss = false):
     | { ok: true; pa: bigint; refs: number; refsG: number; level: number }
     | { ok: false; cause: number; refs: number; refsG: number; gpa: bigint; implicit: boolean } {
-    const r = this.core.translateNestedDebug(BigInt.asUintN(64, gva), type, priv, BigInt.asUintN(64, vsatp), BigInt.asUintN(64, hgatp));
+    const r = this.core.translateNestedDebug(BigInt.asUintN(64, gva), type, priv, BigInt.asUintN(64, vsatp), BigInt.asUintN(64, hgatp), asOnMiss ? 1 : 0);
     const refs = this.core.debugResultRefs(), refsG = this.core.debugResultRefsG();
     if (r === -1) return { ok: true, pa: BigInt.asUintN(64, this.core.debugResultPa()), refs, refsG, level: this.core.debugResultLevel() };
     return { ok: false, cause: r, refs, refsG, gpa: BigInt.asUintN(64, this.core.debugFaultGpa()), implicit: this.core.debugFaultImplicit() !== 0 };

@@ -140,54 +140,66 @@ export const S_fromhostAddr: usize = STATE_BASE + 904;
 export const S_tlbSets: usize = STATE_BASE + 912;
 /** modelled TLB ways */
 export const S_tlbWays: usize = STATE_BASE + 920;
+/** 1: page-walk caches (upper-level PTEs, per stage) are used */
+export const S_pwcEnabled: usize = STATE_BASE + 928;
+/** 1: the nested TLB (guest-physical to host-physical pages) is used */
+export const S_ntlbEnabled: usize = STATE_BASE + 936;
 /** instructions retired */
-export const S_cnt_instret: usize = STATE_BASE + 928;
+export const S_cnt_instret: usize = STATE_BASE + 944;
 /** cycles: instructions plus idle cycles skipped by WFI */
-export const S_cnt_cycles: usize = STATE_BASE + 936;
+export const S_cnt_cycles: usize = STATE_BASE + 952;
 /** instructions retired in U, S, (reserved), M */
-export const S_cnt_instretByMode: usize = STATE_BASE + 944;
+export const S_cnt_instretByMode: usize = STATE_BASE + 960;
 /** synchronous exceptions taken by the guest */
-export const S_cnt_exceptions: usize = STATE_BASE + 976;
+export const S_cnt_exceptions: usize = STATE_BASE + 992;
 /** interrupts taken by the guest */
-export const S_cnt_interrupts: usize = STATE_BASE + 984;
+export const S_cnt_interrupts: usize = STATE_BASE + 1000;
 /** exits to the host by reason */
-export const S_cnt_exits: usize = STATE_BASE + 992;
+export const S_cnt_exits: usize = STATE_BASE + 1008;
 /** modelled TLB hits by access type (fetch counts once per page entered) */
-export const S_cnt_tlbHits: usize = STATE_BASE + 1056;
+export const S_cnt_tlbHits: usize = STATE_BASE + 1072;
 /** modelled TLB misses by access type */
-export const S_cnt_tlbMisses: usize = STATE_BASE + 1080;
+export const S_cnt_tlbMisses: usize = STATE_BASE + 1096;
 /** SFENCE.VMA flushes of everything */
-export const S_cnt_tlbFlushAll: usize = STATE_BASE + 1104;
+export const S_cnt_tlbFlushAll: usize = STATE_BASE + 1120;
 /** SFENCE.VMA flushes of one address space */
-export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 1112;
+export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 1128;
 /** SFENCE.VMA flushes of one page */
-export const S_cnt_tlbFlushPage: usize = STATE_BASE + 1120;
+export const S_cnt_tlbFlushPage: usize = STATE_BASE + 1136;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 1128;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 1144;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 1136;
+export const S_cnt_walks: usize = STATE_BASE + 1152;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 1144;
+export const S_cnt_walkRefs: usize = STATE_BASE + 1160;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 1152;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 1168;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 1160;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 1176;
+/** page-walk cache hits (references skipped) */
+export const S_cnt_pwcHits: usize = STATE_BASE + 1184;
+/** page-walk cache misses */
+export const S_cnt_pwcMisses: usize = STATE_BASE + 1192;
+/** nested TLB hits */
+export const S_cnt_ntlbHits: usize = STATE_BASE + 1200;
+/** nested TLB misses */
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 1208;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 1168;
+export const S_cnt_pageFaults: usize = STATE_BASE + 1216;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 1176;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 1224;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 1184;
+export const S_cnt_decodes: usize = STATE_BASE + 1232;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 1192;
+export const S_cnt_decodedPages: usize = STATE_BASE + 1240;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 1200;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 1248;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 1208;
+export const S_cnt_codeWrites: usize = STATE_BASE + 1256;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 1216;
+export const S_cnt_fenceI: usize = STATE_BASE + 1264;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 1224;
+export const S_cnt_mmio: usize = STATE_BASE + 1272;
 export const COUNTERS_BASE: usize = S_cnt_instret;
-export const COUNTERS_WORDS: i32 = 38;
-export const STATE_WORDS: i32 = 154;
+export const COUNTERS_WORDS: i32 = 42;
+export const STATE_WORDS: i32 = 160;

@@ -7,6 +7,7 @@
 import { TLB_BASE, TLB_ENTRY_BYTES, TLB_MAX_ENTRIES, S_tlbSets, S_tlbWays, S_cnt_tlbEvictions } from '../gen/layout';
 import { PTE_G } from '../cpu/defs';
 import { fastFlush, fastFlushPage, PAGED_REGIMES } from './fast-tlb';
+import { walkCachesFlush } from './walk-cache';
 
 const FIFO_BASE: usize = TLB_BASE + <usize>(TLB_MAX_ENTRIES * TLB_ENTRY_BYTES);
 
@@ -110,6 +111,7 @@ export function tlbFlushAll(): void {
   const n = <usize>(sets() * ways());
   for (let i: usize = 0; i < n; i++) store<u8>(TLB_BASE + i * <usize>TLB_ENTRY_BYTES, 0, 11);
   fastFlush(PAGED_REGIMES);
+  walkCachesFlush();
 }
 
 /** Flushes the non-global entries of one ASID. */
@@ -120,12 +122,14 @@ export function tlbFlushAsid(asid: u32, levels: i32): void {
     if ((load<u8>(e, 12) & <u8>PTE_G) == 0 && <u32>load<u16>(e, 8) == asid) store<u8>(e, 0, 11);
   }
   fastFlush(PAGED_REGIMES);
+  walkCachesFlush();
 }
 
 /** Flushes the entries covering vaddr: of every ASID (allAsids) or of one ASID except global ones. */
 export function tlbFlushPage(vaddr: u64, asid: u32, allAsids: bool, levels: i32): void {
   while (tlbLookupAny(vaddr, asid, allAsids, levels)) invalidate(hitEntry, levels);
   fastFlushPage(vaddr);
+  walkCachesFlush(); // the walk caches are not tagged by address space: any fence empties them
 }
 
 function tlbLookupAny(vaddr: u64, asid: u32, allAsids: bool, levels: i32): bool {

@@ -17,6 +17,7 @@ import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
 } from '../cpu/defs';
 import { ramContains, ramHost, ramStoreWatched } from '../mem/bus';
+import { pwcOn, pwcLookup, pwcMiss, pwcInsert, ntlbOn, ntlbLookup, ntlbInsert, ntlbPte } from './walk-cache';
 
 export const WALK_OK: i32 = -1;
 
@@ -38,6 +39,7 @@ export let walkLevelG: i32 = 0;
 // Result of stage() for the G-stage, kept apart so a nested G walk does not clobber the VS walk.
 let gPa: u64 = 0;
 let gLevel: i32 = 0;
+let gLeafPte: u64 = 0;
 
 @inline export function pageFaultCause(type: i32): i32 {
   return type == ACCESS_FETCH ? CAUSE_FETCH_PAGE_FAULT : type == ACCESS_WRITE ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
@@ -102,8 +104,20 @@ export function walk(vaddr: u64, type: i32, effPriv: i32, satp: u64, sum: bool, 
 /** Translates a guest physical address through the G-stage (for the VS stage's implicit accesses). */
 function throughG(gpa: u64, permType: i32, causeType: i32, hgatp: u64, mxr: bool, sideEffects: bool, implicit: bool): i32 {
   if ((hgatp >> 60) == 0) { gPa = gpa; gLevel = 0; return WALK_OK; }
+  const root = (hgatp & 0xfff_ffff_fffc) << 12;
+  const useNtlb = sideEffects && ntlbOn();
+  if (useNtlb) {
+    const page = ntlbLookup(root, gpa);
+    const need = PTE_A | (permType == ACCESS_WRITE ? PTE_D : 0);
+    if (page != u64.MAX_VALUE && permitted(ntlbPte, permType, PRV_U, false, mxr) && (ntlbPte & need) == need) {
+      gPa = page | (gpa & 0xfff);
+      gLevel = 0;
+      return WALK_OK;
+    }
+  }
   const r = stage(gpa, permType, causeType, PRV_U, hgatp, false, mxr, sideEffects, true);
   if (r != WALK_OK && r == guestPageFaultCause(causeType)) faultImplicit = implicit;
+  if (r == WALK_OK && useNtlb) ntlbInsert(root, gpa, gPa & ~0xfff, gLeafPte);
   return r;
 }
 
@@ -122,8 +136,19 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
     return fault;
   }
   // 1. a = atp.ppn * PAGESIZE (the G-stage root is 16 KiB: its two low PPN bits are ignored), i = LEVELS - 1
-  let a = (atp & (g ? 0xfff_ffff_fffc : 0xfff_ffff_ffff)) << 12;
+  const root = (atp & (g ? 0xfff_ffff_fffc : 0xfff_ffff_ffff)) << 12;
+  let a = root;
   let i = levels - 1;
+  //    (a page-walk cache hit at level j skips straight to the level j - 1 table)
+  const usePwc = sideEffects && pwcOn();
+  if (usePwc) {
+    let j = 1;
+    for (; j < levels; j++) {
+      const next = pwcLookup(g, root, j, addr);
+      if (next != 0) { a = next; i = j - 1; break; }
+    }
+    if (j == levels) pwcMiss();
+  }
   let pte: u64 = 0;
   let pteAddr: u64 = 0;
   while (true) {
@@ -151,6 +176,7 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
     i--;
     if (i < 0) return g ? gFault(addr, fault) : fault;
     a = ((pte >> 10) & 0xfff_ffff_ffff) << 12;
+    if (usePwc) pwcInsert(g, root, i + 1, addr, a);
   }
   // 5. leaf permissions (G-stage accesses are checked as U-mode accesses)
   if (!permitted(pte, permType, effPriv, sum, mxr)) return g ? gFault(addr, fault) : fault;
@@ -177,7 +203,7 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
   // 8. the address: superpages take the low VPN fields from the address
   const pageBytes = <u64>1 << (12 + <u64>i * 9);
   const out = ((ppn << 12) & ~(pageBytes - 1)) | (addr & (pageBytes - 1));
-  if (g) { gPa = out; gLevel = i; return WALK_OK; }
+  if (g) { gPa = out; gLevel = i; gLeafPte = pte; return WALK_OK; }
   walkPte = pte;
   walkLevel = i;
   walkPteAddr = pteAddr;

@@ -159,3 +159,37 @@ describe('guest-page faults', () => {
     expect(m.translateNested(GVA, vsatp, hgatp, LOAD, 1)).toMatchObject({ ok: false, cause: 13, refs: 3 * 3 + 3 });
   });
 });
+
+describe('walk accelerators (PWC per stage, nested TLB), off by default', () => {
+  it('a repeated 2D walk: 15 references without them; the PWC and the nested TLB cut them as counted', () => {
+    const t = new TwoStage(m, 3);
+    const vsatp = (SV39 << 60n) | vsTables(t, 3);
+    const data = t.guestPage(GPA_DATA);
+    const hgatp = t.hgatp(SV39);
+    const twice = () => [0, 1].map(() => m.translateNested(GVA, vsatp, hgatp, LOAD, 1, true));
+    expect(twice().map((r) => r.refs)).toEqual([15, 15]);
+    // PWC only. First walk: the three VS tables and the data share one 2 MiB guest region, so after
+    // the first G walk (3) the G-stage PWC leaves one reference per G walk: (3+1) + (1+1) + (1+1) + 1 = 9.
+    // Second walk: the VS PWC gives the level-0 table: (1+1) + 1 = 3.
+    m.configure({ walkCaches: { pwc: true, ntlb: false } });
+    expect(twice().map((r) => r.refs)).toEqual([9, 3]);
+    // Both: the first walk as above (every guest page new to the nested TLB); the second reads only
+    // the VS leaf, its guest page and the data page coming from the nested TLB.
+    m.configure({ walkCaches: { pwc: true, ntlb: true } });
+    const [first, second] = twice();
+    expect(first).toMatchObject({ ok: true, pa: data, refs: 9 });
+    expect(second).toMatchObject({ ok: true, pa: data, refs: 1, refsG: 0 });
+    const c = m.counters();
+    expect(c.pwcHits).toBeGreaterThan(0n);
+    expect(c.ntlbHits).toBe(2n);
+  });
+
+  it('debug walks (not as on a miss) never use or fill them', () => {
+    const t = new TwoStage(m, 3);
+    const vsatp = (SV39 << 60n) | vsTables(t, 3);
+    t.guestPage(GPA_DATA);
+    m.configure({ walkCaches: { pwc: true, ntlb: true } });
+    for (let i = 0; i < 2; i++) expect(m.translateNested(GVA, vsatp, t.hgatp(SV39), LOAD, 1)).toMatchObject({ refs: 15 });
+    expect(m.counters().pwcHits).toBe(0n);
+  });
+});
