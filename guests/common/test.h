@@ -56,3 +56,7 @@ return_handler: \
 #define PTE_A 64
 #define PTE_D 128
 #define PTE(reg_pa, flags, out) srli out, reg_pa, 12; slli out, out, 10; ori out, out, flags
+
+/* The start of a test's main: a frame holding ra (the test ends with `ld ra, 8(sp)` or simply
+   jumps to pass/fail, which exit). */
+#define TEST_MAIN .text; .globl main; main: addi sp, sp, -16; sd ra, 8(sp)

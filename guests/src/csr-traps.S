@@ -2,11 +2,7 @@
 # exception cause with its trap value, delegation to S-mode, and the TSR/TW/TVM and counter-enable
 # controls.
 #include "test.h"
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   INSTALL_SKIP_HANDLER
   # misa: RV64 with I, M, A, C, S, U; hart 0
   csrr a0, misa

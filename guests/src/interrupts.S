@@ -9,11 +9,7 @@
 #define MSI 0x8000000000000003
 #define MTI 0x8000000000000007
 #define STI 0x8000000000000005
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   la t0, irq_handler
   csrw mtvec, t0
   li s8, 0

@@ -2,11 +2,7 @@
 # sign extension of *W results, shift amounts, compare edges, branches, jumps and every load and
 # store width (aligned and misaligned).
 #include "test.h"
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   # add/sub/addw/subw
   TEST_RR(2, add, 0x7fffffffffffffff, 1, 0x8000000000000000)
   TEST_RR(3, sub, 0, 1, -1)

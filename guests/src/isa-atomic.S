@@ -3,11 +3,7 @@
 #include "test.h"
 #define AMO(n, op, init, src, old, new) \
   li t0, init; sd t0, 0(s1); li a1, src; op a0, a1, (s1); CHECK(n, a0, old); ld a0, 0(s1); CHECK(n, a0, new)
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   INSTALL_SKIP_HANDLER
   la s1, word
   # lr/sc pair succeeds and stores

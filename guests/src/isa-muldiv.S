@@ -2,11 +2,7 @@
 # INT_MIN / -1 overflow, and the W forms with their sign extension.
 #include "test.h"
 #define MIN 0x8000000000000000
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   TEST_RR(2, mul, 0x123456789, 0x987654321, 0xd77d742cce1833a9)
   TEST_RR(3, mul, -3, 7, -21)
   TEST_RR(4, mulh, -1, -1, 0)

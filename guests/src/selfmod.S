@@ -3,11 +3,7 @@
 # FENCE.I, including an instruction that runs right after the store that rewrote it.
 #include "test.h"
 #define LI_A0(v) (((v) << 20) | (10 << 7) | 0x13)   /* addi a0, zero, v */
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   INSTALL_RETURN_HANDLER
   # 1. run, patch, fence.i, run again
   call patchable

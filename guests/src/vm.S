@@ -9,11 +9,7 @@
 #define S_TRY(code) RUN_IN(1, code, 1f); 1:
 /* Enters U-mode at the virtual address in `reg`; traps come back to `cont`. */
 #define U_AT(reg, cont) la s7, cont; li t5, 0x1800; csrc mstatus, t5; csrw mepc, reg; mret
-  .text
-  .globl main
-main:
-  addi sp, sp, -16
-  sd ra, 8(sp)
+  TEST_MAIN
   INSTALL_RETURN_HANDLER
   # --- page tables ---
   la s1, root
