@@ -43,18 +43,27 @@ const STORES = [0, 1, 2, 3].map(S);
 const BRANCHES = [0, 1, 4, 5, 6, 7].map(B);
 
 const SP = 2; // base of the scratch area, never written by the body
+const CBASE = 8; // base of compressed loads and stores (x8 = RAM + DATA + 0x100), never written either
 const DATA = 0x9000; // scratch area offset from RAM base; x2 = RAM + DATA + 0x800
 
 /** Registers the body may write (everything but x2). */
-const WRITABLE = Array.from({ length: 32 }, (_, i) => i).filter((r) => r !== SP);
+const WRITABLE = Array.from({ length: 32 }, (_, i) => i).filter((r) => r !== SP && r !== CBASE);
 
-type Item = { bits: number; size: 2 | 4 } | { branch: (off: number) => number; skip: number };
+type Item = { bits: number; size: 2 | 4 } | { branch: (off: number) => number; skip: number; size: 2 | 4 };
+
+/** c.beqz (f3 = 6) / c.bnez (7) on x8+rs1p, and c.j, with their scattered offset bits. */
+const cbranch = (f3: number, rs1p: number, off: number) =>
+  (f3 << 13) | (((off >> 8) & 1) << 12) | (((off >> 3) & 3) << 10) | (rs1p << 7) | (((off >> 6) & 3) << 5) |
+  (((off >> 1) & 3) << 3) | (((off >> 5) & 1) << 2) | 1;
+const cj = (off: number) =>
+  (5 << 13) | (((off >> 11) & 1) << 12) | (((off >> 4) & 1) << 11) | (((off >> 8) & 3) << 9) | (((off >> 10) & 1) << 8) |
+  (((off >> 6) & 1) << 7) | (((off >> 7) & 1) << 6) | (((off >> 1) & 7) << 3) | (((off >> 5) & 1) << 2) | 1;
 
 function compressed(rng: Rng): number | undefined {
-  const rd = 8 + rng.int(8), rs2 = 8 + rng.int(8);
+  const rd = 9 + rng.int(7), rs2 = 8 + rng.int(8); // x8 (CBASE) is never a destination
   const full = rng.pick(WRITABLE.filter((r) => r !== 0));
   const imm6 = rng.int(64);
-  switch (rng.int(14)) {
+  switch (rng.int(18)) {
     case 0: return 0x9002 | (full << 7) | ((1 + rng.int(31)) << 2); // c.add (rs2 != 0)
     case 1: return 0x8002 | (full << 7) | ((1 + rng.int(31)) << 2); // c.mv
     case 2: return 0x0001 | (full << 7) | ((imm6 & 32) << 7) | ((imm6 & 31) << 2); // c.addi
@@ -79,6 +88,22 @@ function compressed(rng: Rng): number | undefined {
       return d ? 0xe002 | (src << 2) | (((off >> 3) & 7) << 10) | (((off >> 6) & 7) << 7)
         : 0xc002 | (src << 2) | (((off >> 2) & 15) << 9) | (((off >> 6) & 3) << 7);
     }
+    case 14: { // c.lw / c.ld from x8
+      const d = rng.int(2) === 0;
+      const off = d ? rng.int(32) * 8 : rng.int(32) * 4;
+      return d ? (3 << 13) | (((off >> 3) & 7) << 10) | (((off >> 6) & 3) << 5) | ((rd - 8) << 2)
+        : (2 << 13) | (((off >> 3) & 7) << 10) | (((off >> 2) & 1) << 6) | (((off >> 6) & 1) << 5) | ((rd - 8) << 2);
+    }
+    case 15: { // c.sw / c.sd to x8
+      const d = rng.int(2) === 0;
+      const off = d ? rng.int(32) * 8 : rng.int(32) * 4;
+      return d ? (7 << 13) | (((off >> 3) & 7) << 10) | (((off >> 6) & 3) << 5) | ((rs2 - 8) << 2)
+        : (6 << 13) | (((off >> 3) & 7) << 10) | (((off >> 2) & 1) << 6) | (((off >> 6) & 1) << 5) | ((rs2 - 8) << 2);
+    }
+    case 16: { // c.addi4spn: rd' = sp + nzuimm
+      const u = 4 * (1 + rng.int(255));
+      return (((u >> 4) & 3) << 11) | (((u >> 6) & 15) << 7) | (((u >> 2) & 1) << 6) | (((u >> 3) & 1) << 5) | ((rd - 8) << 2);
+    }
     default: { // c.lui with nonzero immediate, rd not x2
       const nz = 1 + rng.int(63);
       return 0x6001 | (full << 7) | ((nz & 32) << 7) | ((nz & 31) << 2);
@@ -95,8 +120,13 @@ function bodyItem(rng: Rng): Item {
   if (k < 62) return { bits: rng.pick(LOADS)(rd, SP, rng.int(4096) - 2048), size: 4 };
   if (k < 70) return { bits: rng.pick(STORES)(rs2, SP, rng.int(4096) - 2048), size: 4 };
   if (k < 74) return { bits: (rng.int(2) ? U(0x37) : U(0x17))(rd, rng.int(1 << 20)), size: 4 };
-  if (k < 82) { const b = rng.pick(BRANCHES); return { branch: (off) => b(rs1, rs2, off), skip: 1 + rng.int(3) }; }
-  if (k < 85) return { branch: (off) => jal(rd, off), skip: 1 + rng.int(2) };
+  if (k < 82) { const b = rng.pick(BRANCHES); return { branch: (off) => b(rs1, rs2, off), skip: 1 + rng.int(3), size: 4 }; }
+  if (k < 85) return { branch: (off) => jal(rd, off), skip: 1 + rng.int(2), size: 4 };
+  if (k < 88) {
+    const f3 = 6 + rng.int(2), rs1p = rng.int(8);
+    return { branch: (off) => cbranch(f3, rs1p, off), skip: 1 + rng.int(3), size: 2 };
+  }
+  if (k < 89) return { branch: (off) => cj(off), skip: 1 + rng.int(2), size: 2 };
   const c = compressed(rng);
   return { bits: c!, size: 2 };
 }
@@ -108,7 +138,7 @@ class Image {
   emit(bits: number, size: 2 | 4 = 4): void {
     for (let i = 0; i < size; i++) this.bytes.push((bits >>> (8 * i)) & 0xff);
   }
-  patch(at: number, bits: number): void { for (let i = 0; i < 4; i++) this.bytes[at + i] = (bits >>> (8 * i)) & 0xff; }
+  patch(at: number, bits: number, size: 2 | 4 = 4): void { for (let i = 0; i < size; i++) this.bytes[at + i] = (bits >>> (8 * i)) & 0xff; }
 }
 
 /** Builds one random program as a raw image for RAM base 0x8000_0000. */
@@ -117,6 +147,7 @@ export function randomProgram(seed: number, length = 400): Uint8Array {
   const img = new Image();
   const regs = Array.from({ length: 32 }, () => rng.value());
   regs[SP] = 0x8000_0000n + BigInt(DATA + 0x800);
+  regs[CBASE] = 0x8000_0000n + BigInt(DATA + 0x100);
   // Prologue: x31 = RAM + 0x8000 (zero-extended), then every register from the table there.
   img.emit(U(0x37)(31, 0x80008));
   img.emit(I(1, 0x13)(31, 31, 32));
@@ -125,14 +156,17 @@ export function randomProgram(seed: number, length = 400): Uint8Array {
   // Body: branches and jumps skip the next `skip` items forward.
   const items = Array.from({ length }, () => bodyItem(rng));
   const at: number[] = [];
-  const pending: { pos: number; make: (off: number) => number; target: number }[] = [];
+  const pending: { pos: number; make: (off: number) => number; target: number; size: 2 | 4 }[] = [];
   items.forEach((it, i) => {
     at[i] = img.here;
     if ('bits' in it) img.emit(it.bits, it.size);
-    else { pending.push({ pos: img.here, make: it.branch, target: Math.min(i + 1 + it.skip, items.length) }); img.emit(0); }
+    else {
+      pending.push({ pos: img.here, make: it.branch, target: Math.min(i + 1 + it.skip, items.length), size: it.size });
+      img.emit(0, it.size);
+    }
   });
   at[items.length] = img.here;
-  for (const p of pending) img.patch(p.pos, p.make(at[p.target] - p.pos));
+  for (const p of pending) img.patch(p.pos, p.make(at[p.target] - p.pos), p.size);
   emitDump(img);
   const image = new Uint8Array(0xa000);
   image.set(img.bytes);
