@@ -1,6 +1,6 @@
 /** The vmlab command line. */
 import { Command, Option } from 'commander';
-import { parseSize, parseCount, parseTimebase } from './options.js';
+import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCaches } from './options.js';
 import { runCommand } from './run.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +18,9 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--mem <size>', 'guest RAM').default(128 * 1024 * 1024, '128M').argParser(parseSize))
     .addOption(new Option('--max-insns <n>', 'stop after n instructions (exit 124)').argParser(parseCount))
     .addOption(new Option('--timebase <kind>', 'mtime follows retired instructions (insn) or the host clock (wall)').default('insn').argParser(parseTimebase))
+    .addOption(new Option('--tlb <geometry>', 'modelled TLB: entries x ways').default({ entries: 64, ways: 4 }, '64x4').argParser(parseTlb))
+    .addOption(new Option('--ad <kind>', 'A/D bits: page fault (fault, Svade) or set by the walker (hardware)').default(false, 'fault').argParser(parseAd))
+    .addOption(new Option('--walk-caches <list>', 'walk accelerators: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
     .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
     .action(async (file: string, opts) => { code = await runCommand(file, opts); });

@@ -26,3 +26,24 @@ export function parseTimebase(text: string): 'insn' | 'wall' {
   if (text !== 'insn' && text !== 'wall') throw new InvalidArgumentError(`timebase must be "insn" or "wall", not "${text}"`);
   return text;
 }
+
+/** "64x4" -> a TLB of 64 entries in 4 ways (checked further by the machine). */
+export function parseTlb(text: string): { entries: number; ways: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not a TLB geometry like 64x4 (entries x ways)`);
+  return { entries: Number(m[1]), ways: Number(m[2]) };
+}
+
+/** "fault" (Svade, the default) or "hardware": what the walker does with A/D bits. */
+export function parseAd(text: string): boolean {
+  if (text !== 'fault' && text !== 'hardware') throw new InvalidArgumentError(`A/D handling must be "fault" or "hardware", not "${text}"`);
+  return text === 'hardware';
+}
+
+/** "none", "pwc", "ntlb" or "pwc,ntlb": the walk accelerators to turn on. */
+export function parseWalkCaches(text: string): { pwc: boolean; ntlb: boolean } {
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p && p !== 'none');
+  const bad = parts.find((p) => p !== 'pwc' && p !== 'ntlb');
+  if (bad) throw new InvalidArgumentError(`unknown walk cache "${bad}": use pwc, ntlb, both separated by a comma, or none`);
+  return { pwc: parts.includes('pwc'), ntlb: parts.includes('ntlb') };
+}

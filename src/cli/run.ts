@@ -5,10 +5,13 @@ import { boot } from '../machine/boot.js';
 import { runSession, type SessionResult } from '../machine/session.js';
 import { LoadError } from '../loader/index.js';
 import { disassemble } from '../isa/disasm.js';
-import type { Machine } from '../../bindings/machine.js';
+import { MachineError, type Machine } from '../../bindings/machine.js';
 
 export interface RunOptions {
   mem: number;
+  tlb: { entries: number; ways: number };
+  ad: boolean;
+  walkCaches: { pwc: boolean; ntlb: boolean };
   maxInsns?: number;
   timebase: 'insn' | 'wall';
   stats?: boolean;
@@ -26,10 +29,12 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   }
   let machine: Machine;
   try {
-    ({ machine } = await boot(bytes, { ramBytes: opts.mem, wallClock: opts.timebase === 'wall' }));
+    ({ machine } = await boot(bytes, {
+      ramBytes: opts.mem, wallClock: opts.timebase === 'wall', tlb: opts.tlb, hardwareAD: opts.ad, walkCaches: opts.walkCaches,
+    }));
   } catch (e) {
-    if (e instanceof LoadError) {
-      process.stderr.write(`vmlab: cannot load ${file}: ${e.message}\n`);
+    if (e instanceof LoadError || e instanceof MachineError) {
+      process.stderr.write(`vmlab: cannot ${e instanceof LoadError ? `load ${file}` : 'set up the machine'}: ${e.message}\n`);
       return 2;
     }
     throw e;
@@ -111,6 +116,7 @@ function printStats(machine: Machine, r: SessionResult): void {
   t.push(['page walks', n(walks)], ['walk memory refs', `${n(c.walkRefs)}${walks > 0n ? ` (${(Number(c.walkRefs) / Number(walks)).toFixed(2)} per walk)` : ''}`]);
   t.push(['TLB flushes all / asid / page', `${n(c.tlbFlushAll)} / ${n(c.tlbFlushAsid)} / ${n(c.tlbFlushPage)}`]);
   t.push(['TLB evictions', n(c.tlbEvictions)], ['page faults', n(c.pageFaults)]);
+  t.push(['walk caches: PWC hits / misses, NTLB hits / misses', `${n(c.pwcHits)} / ${n(c.pwcMisses)}, ${n(c.ntlbHits)} / ${n(c.ntlbMisses)}`]);
   t.push(['decoded instructions / pages', `${n(c.decodes)} / ${n(c.decodedPages)}`], ['stores to decoded code', n(c.codeWrites)]);
   t.push(['device accesses', n(c.mmio)]);
   process.stderr.write(t.toString() + '\n');

@@ -56,6 +56,10 @@ describe('vmlab run', () => {
       [['run', join(dir, 'missing.elf')], /cannot read/],
       [['run', image('bad.elf', [0x464c457f, 0x00010101, ...new Array(14).fill(0)])], /cannot load .*class 1 is not ELFCLASS64/],
       [['frobnicate'], /unknown command/],
+      [['run', spin, '--tlb', '64'], /entries x ways/],
+      [['run', spin, '--tlb', '48x4'], /TLB geometry 48 entries/],
+      [['run', spin, '--ad', 'maybe'], /fault.*hardware/],
+      [['run', spin, '--walk-caches', 'pwc,l3'], /unknown walk cache "l3"/],
     ] as const) {
       const r = vmlab(...args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
