@@ -19,6 +19,7 @@ import { csrPeek, csrPeekValue, csrPoke } from './cpu/csr';
 import { decodedFlushAll, codeWritten, scratchInit } from './cpu/decoded-cache';
 import { refreshAlign } from './cpu/trap';
 import { uartReset } from './dev/uart';
+import { plicReset } from './dev/plic';
 import { pageFlagsAddr, FLAG_WATCHED, ramContains } from './mem/bus';
 import { MSTATUS_SUM, MSTATUS_MXR } from './cpu/defs';
 
@@ -51,6 +52,7 @@ export function reset(pc: u64): void {
   if (load<u64>(S_cyclesPerTick) == 0) store<u64>(S_cyclesPerTick, 10);
   if (load<u64>(S_tohostAddr) == 0) { store<u64>(S_tohostAddr, u64.MAX_VALUE); store<u64>(S_fromhostAddr, u64.MAX_VALUE); }
   uartReset();
+  plicReset();
   flushCaches();
 }
 

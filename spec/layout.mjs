@@ -57,6 +57,12 @@ export const STATE = [
   ['mtimecmp', 1, ''], ['mtimeOffset', 1, 'mtime = ticks + mtimeOffset'], ['msip', 1, ''],
   // NS16550A UART registers
   ['uart', 8, 'UART: IER, LCR, MCR, SCR, DLL, DLM, FCR, THR-empty interrupt pending'],
+  // PLIC (SiFive-compatible): sources 1..95, contexts 0 (hart 0 M) and 1 (hart 0 S)
+  ['plicPriority', 96, 'PLIC source priorities (source 0 does not exist)'],
+  ['plicEnable', 4, 'PLIC enable bits: context 0 sources 0-63, 64-127, then context 1'],
+  ['plicThreshold', 2, 'PLIC priority threshold per context'],
+  ['plicClaimed', 2, 'PLIC sources claimed and not yet completed (bits)'],
+  ['plicPending', 2, 'PLIC pending bits, latched by the gateways until claimed'],
   // Exit record
   ['exitReason', 1, 'why run() returned (ExitReason)'],
   ['exitPc', 1, 'pc of the instruction that exited'],

@@ -13,10 +13,16 @@ import {
 import { closeChunk, raise, trapCause, trapTval } from '../state';
 import { requestExit } from '../exit';
 import { clintPending, cyclesUntilTimer } from '../dev/clint';
+import { plicAsserts } from '../dev/plic';
 import { refreshRegime } from '../mmu/translate';
 
-/** mip as software sees it: the writable bits plus what the CLINT drives. */
-export function mipValue(): u64 { return (load<u64>(S_mip) & MIP_WRITABLE) | clintPending(); }
+/** mip as software sees it: the writable bits plus what the CLINT and the PLIC drive. */
+export function mipValue(): u64 {
+  let v = (load<u64>(S_mip) & MIP_WRITABLE) | clintPending();
+  if (plicAsserts(0)) v |= 1 << 11; // MEIP
+  if (plicAsserts(1)) v |= 1 << 9; // SEIP (or'ed with the software-written bit)
+  return v;
+}
 
 /** Interrupt priority order of the privileged spec: MEI, MSI, MTI, SEI, SSI, STI. */
 const PRIORITY: StaticArray<i32> = [11, 3, 7, 9, 1, 5];

@@ -1,11 +1,11 @@
 // NS16550A UART at 0x1000_0000 with its whole register file, so ordinary 8250 drivers (OpenSBI,
 // Linux) work unchanged: RBR/THR, IER, IIR/FCR, LCR (DLAB and the divisor latches), MCR (loopback),
 // LSR, MSR, SCR. Transmitted bytes go to the TX ring the host drains; received bytes come from the
-// RX ring the host fills. The interrupt output is computed (iir) for when a PLIC is wired.
+// RX ring the host fills. The interrupt output (IIR) drives PLIC source 10.
 import { S_uart, UART_TX_BASE, UART_RX_BASE } from '../gen/layout';
 import { ringPush, ringPop, ringPeek, ringFull, ringClear } from './ring';
 import { requestExit } from '../exit';
-import { EXIT_CONSOLE, ST_OK } from '../cpu/defs';
+import { EXIT_CONSOLE, ST_OK, ST_RESYNC } from '../cpu/defs';
 
 export const UART_BASE: u64 = 0x1000_0000;
 export const UART_SIZE: u64 = 0x100;
@@ -92,7 +92,8 @@ export function uartStore(off: u32, v: u64): i32 {
     case 4: setReg(MCR, v & 0x1f); break;
     case 7: setReg(SCR, v); break;
   }
-  return ST_OK;
+  // With interrupts enabled the line may have risen (THR empty, new IER): re-evaluate them.
+  return reg(IER) != 0 || off == 1 ? ST_RESYNC : ST_OK;
 }
 
 /** Registers after reset: 8N1, FIFO off, no interrupts. */

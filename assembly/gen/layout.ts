@@ -92,114 +92,124 @@ export const S_mtimeOffset: usize = STATE_BASE + 656;
 export const S_msip: usize = STATE_BASE + 664;
 /** UART: IER, LCR, MCR, SCR, DLL, DLM, FCR, THR-empty interrupt pending */
 export const S_uart: usize = STATE_BASE + 672;
+/** PLIC source priorities (source 0 does not exist) */
+export const S_plicPriority: usize = STATE_BASE + 736;
+/** PLIC enable bits: context 0 sources 0-63, 64-127, then context 1 */
+export const S_plicEnable: usize = STATE_BASE + 1504;
+/** PLIC priority threshold per context */
+export const S_plicThreshold: usize = STATE_BASE + 1536;
+/** PLIC sources claimed and not yet completed (bits) */
+export const S_plicClaimed: usize = STATE_BASE + 1552;
+/** PLIC pending bits, latched by the gateways until claimed */
+export const S_plicPending: usize = STATE_BASE + 1568;
 /** why run() returned (ExitReason) */
-export const S_exitReason: usize = STATE_BASE + 736;
+export const S_exitReason: usize = STATE_BASE + 1584;
 /** pc of the instruction that exited */
-export const S_exitPc: usize = STATE_BASE + 744;
+export const S_exitPc: usize = STATE_BASE + 1592;
 /** trap cause for a trap exit */
-export const S_exitCause: usize = STATE_BASE + 752;
+export const S_exitCause: usize = STATE_BASE + 1600;
 /** trap value for a trap exit */
-export const S_exitTval: usize = STATE_BASE + 760;
+export const S_exitTval: usize = STATE_BASE + 1608;
 /** instruction bits (16 or 32) of the exiting instruction, 0 when not known */
-export const S_exitInsn: usize = STATE_BASE + 768;
+export const S_exitInsn: usize = STATE_BASE + 1616;
 /** guest exit code for a halt */
-export const S_exitCode: usize = STATE_BASE + 776;
+export const S_exitCode: usize = STATE_BASE + 1624;
 /** physical address of an MMIO exit */
-export const S_mmioAddr: usize = STATE_BASE + 784;
+export const S_mmioAddr: usize = STATE_BASE + 1632;
 /** access size in bytes */
-export const S_mmioSize: usize = STATE_BASE + 792;
+export const S_mmioSize: usize = STATE_BASE + 1640;
 /** value stored (store), or to be supplied by the host (load) */
-export const S_mmioValue: usize = STATE_BASE + 800;
+export const S_mmioValue: usize = STATE_BASE + 1648;
 /** 1 for a store */
-export const S_mmioIsStore: usize = STATE_BASE + 808;
+export const S_mmioIsStore: usize = STATE_BASE + 1656;
 /** destination register of an MMIO load */
-export const S_mmioRd: usize = STATE_BASE + 816;
+export const S_mmioRd: usize = STATE_BASE + 1664;
 /** 1 when the MMIO load sign-extends */
-export const S_mmioSigned: usize = STATE_BASE + 824;
+export const S_mmioSigned: usize = STATE_BASE + 1672;
 /** length of the exiting instruction (2 or 4) */
-export const S_mmioLen: usize = STATE_BASE + 832;
+export const S_mmioLen: usize = STATE_BASE + 1680;
 /** bytes of guest RAM */
-export const S_ramSize: usize = STATE_BASE + 840;
+export const S_ramSize: usize = STATE_BASE + 1688;
 /** bit n set: exception cause n leaves the core instead of trapping */
-export const S_exitOnException: usize = STATE_BASE + 848;
+export const S_exitOnException: usize = STATE_BASE + 1696;
 /** 1: loads/stores to unmapped addresses exit to the host instead of faulting */
-export const S_exitOnMmio: usize = STATE_BASE + 856;
+export const S_exitOnMmio: usize = STATE_BASE + 1704;
 /** 1: WFI always exits to the host */
-export const S_exitOnWfi: usize = STATE_BASE + 864;
+export const S_exitOnWfi: usize = STATE_BASE + 1712;
 /** 1: the walker sets A/D bits; 0 (Svade): it raises a page fault */
-export const S_hardwareAD: usize = STATE_BASE + 872;
+export const S_hardwareAD: usize = STATE_BASE + 1720;
 /** instructions per mtime tick when the timebase is instructions */
-export const S_cyclesPerTick: usize = STATE_BASE + 880;
+export const S_cyclesPerTick: usize = STATE_BASE + 1728;
 /** 1: mtime follows the host clock at 10 MHz */
-export const S_wallClock: usize = STATE_BASE + 888;
+export const S_wallClock: usize = STATE_BASE + 1736;
 /** physical address of tohost, or -1 */
-export const S_tohostAddr: usize = STATE_BASE + 896;
+export const S_tohostAddr: usize = STATE_BASE + 1744;
 /** physical address of fromhost, or -1 */
-export const S_fromhostAddr: usize = STATE_BASE + 904;
+export const S_fromhostAddr: usize = STATE_BASE + 1752;
 /** modelled TLB sets */
-export const S_tlbSets: usize = STATE_BASE + 912;
+export const S_tlbSets: usize = STATE_BASE + 1760;
 /** modelled TLB ways */
-export const S_tlbWays: usize = STATE_BASE + 920;
+export const S_tlbWays: usize = STATE_BASE + 1768;
 /** 1: page-walk caches (upper-level PTEs, per stage) are used */
-export const S_pwcEnabled: usize = STATE_BASE + 928;
+export const S_pwcEnabled: usize = STATE_BASE + 1776;
 /** 1: the nested TLB (guest-physical to host-physical pages) is used */
-export const S_ntlbEnabled: usize = STATE_BASE + 936;
+export const S_ntlbEnabled: usize = STATE_BASE + 1784;
 /** instructions retired */
-export const S_cnt_instret: usize = STATE_BASE + 944;
+export const S_cnt_instret: usize = STATE_BASE + 1792;
 /** cycles: instructions plus idle cycles skipped by WFI */
-export const S_cnt_cycles: usize = STATE_BASE + 952;
+export const S_cnt_cycles: usize = STATE_BASE + 1800;
 /** instructions retired in U, S, (reserved), M */
-export const S_cnt_instretByMode: usize = STATE_BASE + 960;
+export const S_cnt_instretByMode: usize = STATE_BASE + 1808;
 /** synchronous exceptions taken by the guest */
-export const S_cnt_exceptions: usize = STATE_BASE + 992;
+export const S_cnt_exceptions: usize = STATE_BASE + 1840;
 /** interrupts taken by the guest */
-export const S_cnt_interrupts: usize = STATE_BASE + 1000;
+export const S_cnt_interrupts: usize = STATE_BASE + 1848;
 /** exits to the host by reason */
-export const S_cnt_exits: usize = STATE_BASE + 1008;
+export const S_cnt_exits: usize = STATE_BASE + 1856;
 /** modelled TLB hits by access type (fetch counts once per page entered) */
-export const S_cnt_tlbHits: usize = STATE_BASE + 1072;
+export const S_cnt_tlbHits: usize = STATE_BASE + 1920;
 /** modelled TLB misses by access type */
-export const S_cnt_tlbMisses: usize = STATE_BASE + 1096;
+export const S_cnt_tlbMisses: usize = STATE_BASE + 1944;
 /** SFENCE.VMA flushes of everything */
-export const S_cnt_tlbFlushAll: usize = STATE_BASE + 1120;
+export const S_cnt_tlbFlushAll: usize = STATE_BASE + 1968;
 /** SFENCE.VMA flushes of one address space */
-export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 1128;
+export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 1976;
 /** SFENCE.VMA flushes of one page */
-export const S_cnt_tlbFlushPage: usize = STATE_BASE + 1136;
+export const S_cnt_tlbFlushPage: usize = STATE_BASE + 1984;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 1144;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 1992;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 1152;
+export const S_cnt_walks: usize = STATE_BASE + 2000;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 1160;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2008;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 1168;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2016;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 1176;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2024;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 1184;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2032;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 1192;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2040;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 1200;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2048;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 1208;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2056;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 1216;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2064;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 1224;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2072;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 1232;
+export const S_cnt_decodes: usize = STATE_BASE + 2080;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 1240;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2088;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 1248;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2096;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 1256;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2104;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 1264;
+export const S_cnt_fenceI: usize = STATE_BASE + 2112;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 1272;
+export const S_cnt_mmio: usize = STATE_BASE + 2120;
 export const COUNTERS_BASE: usize = S_cnt_instret;
 export const COUNTERS_WORDS: i32 = 42;
-export const STATE_WORDS: i32 = 160;
+export const STATE_WORDS: i32 = 266;

@@ -9,6 +9,7 @@ import { requestExit } from '../exit';
 import { CLINT_BASE, CLINT_SIZE, clintLoad, clintStore } from '../dev/clint';
 import { UART_BASE, UART_SIZE, uartLoad, uartStore } from '../dev/uart';
 import { FINISHER_BASE, FINISHER_SIZE, finisherStore } from '../dev/finisher';
+import { PLIC_BASE, PLIC_SIZE, plicLoad, plicStore } from '../dev/plic';
 import { touchesTohost, htifService } from '../dev/htif';
 import { codeWritten } from '../cpu/decoded-cache';
 
@@ -58,6 +59,7 @@ export function physLoad(pa: u64, size: u64, accessCause: i32): i32 {
   if (pa - CLINT_BASE < CLINT_SIZE) { busValue = clintLoad(<u32>(pa - CLINT_BASE), <i32>size); return ST_OK; }
   if (pa - UART_BASE < UART_SIZE) { busValue = uartLoad(<u32>(pa - UART_BASE)); return ST_OK; }
   if (pa - FINISHER_BASE < FINISHER_SIZE) { busValue = 0; return ST_OK; }
+  if (pa - PLIC_BASE < PLIC_SIZE) { busValue = plicLoad(<u32>(pa - PLIC_BASE)); return ST_OK; }
   return unmapped(pa, size, 0, false, accessCause);
 }
 
@@ -68,6 +70,7 @@ export function physStore(pa: u64, size: u64, v: u64, accessCause: i32): i32 {
   if (pa - CLINT_BASE < CLINT_SIZE) return clintStore(<u32>(pa - CLINT_BASE), <i32>size, v);
   if (pa - UART_BASE < UART_SIZE) return uartStore(<u32>(pa - UART_BASE), v);
   if (pa - FINISHER_BASE < FINISHER_SIZE) return finisherStore(<u32>(pa - FINISHER_BASE), v);
+  if (pa - PLIC_BASE < PLIC_SIZE) return plicStore(<u32>(pa - PLIC_BASE), v);
   return unmapped(pa, size, v, true, accessCause);
 }
 
@@ -82,6 +85,6 @@ function unmapped(pa: u64, size: u64, v: u64, isStore: bool, accessCause: i32): 
 
 /** True when pa is a device register or RAM (for the loader and the host's memory access). */
 export function isDevice(pa: u64): bool {
-  return pa - CLINT_BASE < CLINT_SIZE || pa - UART_BASE < UART_SIZE || pa - FINISHER_BASE < FINISHER_SIZE;
+  return pa - CLINT_BASE < CLINT_SIZE || pa - UART_BASE < UART_SIZE || pa - FINISHER_BASE < FINISHER_SIZE || pa - PLIC_BASE < PLIC_SIZE;
 }
 
