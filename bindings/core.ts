@@ -47,7 +47,7 @@ export type CoreFlavor = 'release' | 'debug';
 
 const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 
-function decodeBase64(b64: string): Uint8Array {
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
