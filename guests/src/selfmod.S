@@ -1,6 +1,8 @@
 # Self-modifying code: instructions rewritten in a page that has already run (patched through
 # the same address and through a second virtual alias of the physical page) take effect after
-# FENCE.I, including an instruction that runs right after the store that rewrote it.
+# FENCE.I: a whole function, a loop rewriting its callee, code rewriting the next instruction of
+# its own page, a compressed instruction, and the second half of a 4-byte instruction that
+# straddles a page boundary.
 #include "test.h"
 #define LI_A0(v) (((v) << 20) | (10 << 7) | 0x13)   /* addi a0, zero, v */
   TEST_MAIN
@@ -30,7 +32,32 @@
   bne a0, t0, fail
   addi s2, s2, 1
   blt s2, s3, 1b
-  # 3. two virtual aliases of one physical code page (Sv39): write through one, run through the other
+  # 3. code that rewrites an instruction further on in its own page
+  li a0, LI_A0(55)
+  call same_page
+  CHECK(8, a0, 55)
+  li a0, LI_A0(66)
+  call same_page
+  CHECK(9, a0, 66)
+  # 4. a compressed instruction: c.li a0, 5 becomes c.li a0, 9
+  call cpatch
+  CHECK(10, a0, 5)
+  la t0, cpatch
+  li t1, 0x4525           # c.li a0, 9
+  sh t1, 0(t0)
+  fence.i
+  call cpatch
+  CHECK(11, a0, 9)
+  # 5. a 4-byte instruction at page offset 0xffe: rewrite its second half, in the next page
+  call straddle
+  CHECK(12, a0, 1)
+  la t0, straddle
+  li t1, 42 << 4          # the upper half of addi a0, zero, 42
+  sh t1, 2(t0)
+  fence.i
+  call straddle
+  CHECK(13, a0, 42)
+  # 6. two virtual aliases of one physical code page (Sv39): write through one, run through the other
   la s1, root
   li t1, 0x80000000
   PTE(t1, PTE_V|PTE_R|PTE_W|PTE_X|PTE_A|PTE_D, t0)
@@ -89,7 +116,31 @@ patchable:
 target:
   li a0, 0
   ret
+  .align 4
+same_page:                # stores the instruction word a0 at 1f, then runs it
+  la t0, 1f
+  sw a0, 0(t0)
+  fence.i
+1:li a0, 3
+  ret
   .option pop
+  .option push
+  .option rvc
+  .align 4
+cpatch:
+  c.li a0, 5
+  c.jr ra
+  .option pop
+  .option push
+  .option norvc
+  .align 12
+  .skip 0xffe
+straddle:                 # addi a0, zero, 1 across the page boundary, then ret
+  addi a0, zero, 1
+  ret
+  .option pop
+  .option push
+  .option norvc
   .align 12
 alias_page:
   .option push

@@ -6,6 +6,11 @@
 # after a PTE change, and MPRV.
 #include "test.h"
 #define VA_BASE 0x40000000
+#ifdef SV48
+#define a1_noncanon 0x0000800000000000   /* bit 47 set, bits 63:48 clear */
+#else
+#define a1_noncanon 0x0000004000000000   /* bit 38 set, bits 63:39 clear */
+#endif
 #define S_TRY(code) RUN_IN(1, code, 1f); 1:
 /* Enters U-mode at the virtual address in `reg`; traps come back to `cont`. */
 #define U_AT(reg, cont) la s7, cont; li t5, 0x1800; csrc mstatus, t5; csrw mepc, reg; mret
@@ -23,6 +28,11 @@
   li t1, 0x80000000
   PTE(t1, PTE_V|PTE_R|PTE_W|PTE_X|PTE_A|PTE_D, t0)
   sd t0, 16(s2)           # l2[2]: 1 GiB identity map of RAM, S-only
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
+  sd t0, 24(s2)           # l2[3]: 1 GiB alias at VA 0xC000_0000 -> PA 0x8000_0000
+  li t1, 0x80200000
+  PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
+  sd t0, 32(s2)           # l2[4]: a misaligned gigapage at VA 0x1_0000_0000
   la s3, l1
   PTE(s3, PTE_V, t0)
   sd t0, 8(s2)            # l2[1] -> l1 (VA 0x4000_0000..)
@@ -48,6 +58,9 @@
   PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A, t0);     sd t0, 48(s4)    # VA+0x6000: D = 0
   la t1, u_code
   PTE(t1, PTE_V|PTE_R|PTE_X|PTE_U|PTE_A, t0);   sd t0, 56(s4)    # VA+0x7000: user code
+  la t1, data
+  PTE(t1, PTE_V|PTE_W|PTE_A|PTE_D, t0);     sd t0, 64(s4)    # VA+0x8000: W without R (reserved)
+  PTE(t1, PTE_V, t0);                     sd t0, 72(s4)    # VA+0x9000: a pointer PTE at level 0
   # --- turn paging on ---
 #ifdef SV48
   li t0, 9 << 60
@@ -111,6 +124,10 @@
   add a1, s6, t0
   S_TRY(s_load)
   CHECK_CAUSE(14, 13)
+  CHECK(50, s11, VA_BASE + 0x3000)
+  S_TRY(s_store)          # a store to an execute-only page
+  CHECK_CAUSE(51, 15)
+  CHECK(52, s11, VA_BASE + 0x3000 + 8)
   li t0, 1 << 19
   csrs mstatus, t0
   S_TRY(s_load)
@@ -126,16 +143,46 @@
   add a1, s6, t0
   S_TRY(s_load)
   CHECK_CAUSE(19, 13)
+  CHECK(53, s11, VA_BASE + 0x4000)
+  S_TRY(s_store)
+  CHECK_CAUSE(54, 15)
+  CHECK(55, s11, VA_BASE + 0x4000 + 8)
   li a1, 0x40400000
   S_TRY(s_load)
   CHECK_CAUSE(20, 13)
-#ifdef SV48
-  li a1, 0x0000800000000000
-#else
-  li a1, 0x0000004000000000
-#endif
+  CHECK(56, s11, 0x40400000)
+  li a1, 0x100000000 + 0x1230   # the misaligned gigapage
+  S_TRY(s_load)
+  CHECK_CAUSE(57, 13)
+  CHECK(58, s11, 0x100001230)
+  li t0, 0x8000           # W without R
+  add a1, s6, t0
+  S_TRY(s_load)
+  CHECK_CAUSE(59, 13)
+  CHECK(60, s11, VA_BASE + 0x8000)
+  S_TRY(s_store)
+  CHECK_CAUSE(61, 15)
+  CHECK(62, s11, VA_BASE + 0x8000 + 8)
+  li t0, 0x9000           # a pointer at the last level
+  add a1, s6, t0
+  S_TRY(s_load)
+  CHECK_CAUSE(63, 13)
+  CHECK(64, s11, VA_BASE + 0x9000)
+  S_TRY(s_jump)           # and a fetch from it
+  CHECK_CAUSE(65, 12)
+  CHECK(66, s11, VA_BASE + 0x9000)
+  li a1, a1_noncanon
   S_TRY(s_load)
   CHECK_CAUSE(21, 13)
+  CHECK(67, s11, a1_noncanon)
+  li a1, a1_noncanon - 8
+  S_TRY(s_store)          # the store address is a1 + 8
+  CHECK_CAUSE(68, 15)
+  CHECK(69, s11, a1_noncanon)
+  li a1, a1_noncanon
+  S_TRY(s_jump)
+  CHECK_CAUSE(70, 12)
+  CHECK(71, s11, a1_noncanon)
   # 6. A = 0: a page fault (Svade), or the hardware sets A (QEMU); D = 0 on a store likewise
   li t0, 0x5000
   add a1, s6, t0
@@ -175,6 +222,53 @@
   U_AT(t1, 1f)
 1:CHECK_CAUSE(26, 8)      # a user page: the load works and the code ecalls
   CHECK(27, a0, 0x99)
+  # U-mode may not execute an S page
+  li t0, 0x3000
+  add t1, s6, t0
+  U_AT(t1, 1f)
+1:CHECK_CAUSE(72, 12)
+  CHECK(73, s11, VA_BASE + 0x3000)
+  # the 1 GiB alias at VA 0xC000_0000 reads and writes RAM
+  la t0, data
+  li t1, 0x80000000
+  sub t0, t0, t1
+  li a1, 0xc0000000
+  add a1, a1, t0
+  S_TRY(s_load)
+  CHECK_CAUSE(74, 9)
+  CHECK(75, a0, 0x1122334455667788)
+  li a2, 0x6b6b
+  S_TRY(s_store)
+  la t0, data
+  ld a0, 8(t0)
+  CHECK(76, a0, 0x6b6b)
+  # page faults delegated to S (medeleg): scause, stval, sepc in the S handler
+  la t0, s_pf_handler
+  csrw stvec, t0
+  li t0, (1 << 12) | (1 << 13) | (1 << 15)
+  csrw medeleg, t0
+  li t0, 0x4000
+  add a1, s6, t0
+  li a3, 0
+  S_TRY(s_load)
+  CHECK_CAUSE(77, 3)      # the S handler leaves with an ebreak
+  CHECK(78, a3, 13)
+  CHECK(79, a4, VA_BASE + 0x4000)
+  la t0, s_load
+  li TESTNUM, 80
+  bne a5, t0, fail
+  li t0, 0x2000
+  add a1, s6, t0
+  S_TRY(s_store)
+  CHECK(81, a3, 15)
+  CHECK(82, a4, VA_BASE + 0x2000 + 8)
+  li t0, 0x3000           # from U: an S page, execute-only
+  add t1, s6, t0
+  U_AT(t1, 1f)
+1:CHECK(83, a3, 12)
+  CHECK(84, a4, VA_BASE + 0x3000)
+  CHECK(85, a5, VA_BASE + 0x3000)
+  csrw medeleg, zero
   # 8. change a PTE, SFENCE.VMA, and the new mapping is used
   la t1, data_u
   PTE(t1, PTE_V|PTE_R|PTE_W|PTE_A|PTE_D, t0)
@@ -219,6 +313,13 @@ s_store:
   ecall
 s_jump:
   jr a1
+  # The S handler of delegated page faults: scause a3, stval a4, sepc a5; leaves with an ebreak.
+  .align 2
+s_pf_handler:
+  csrr a3, scause
+  csrr a4, stval
+  csrr a5, sepc
+  ebreak
 
   RETURN_HANDLER
 #ifdef SV48
