@@ -18,3 +18,19 @@ void putdec(u64 v) {
   do { buf[n++] = (char)('0' + v % 10); v /= 10; } while (v);
   while (n) putchar_(buf[--n]);
 }
+
+const char *test_name __attribute__((weak)) = "test";
+void test_fail(int n, const char *what) {
+  puts_(test_name);
+  puts_(": FAIL ");
+  putdec((u64)n);
+  puts_(": ");
+  puts_(what);
+  putchar_('\n');
+  exit(n);
+}
+void test_pass(void) {
+  puts_(test_name);
+  puts_(": ok\n");
+  exit(0);
+}

@@ -22,11 +22,36 @@
   CHECK(4, a2, 1)
   ld a0, 0(s1)
   CHECK(5, a0, 6)
-  # sc to another address than the reservation fails
+  # sc to an address outside the reservation set (another page) fails and does not store
+  la s3, far
+  sd zero, 0(s3)
   lr.d a0, (s1)
-  addi t1, s1, 8
-  sc.d a2, t0, (t1)
+  sc.d a2, t0, (s3)
   CHECK(6, a2, 1)
+  ld a0, 0(s3)
+  CHECK(9, a0, 0)
+  # a second sc after a successful one fails (every sc invalidates the reservation)
+  lr.d a0, (s1)
+  li t0, 77
+  sc.d a2, t0, (s1)
+  CHECK(40, a2, 0)
+  li t0, 78
+  sc.d a2, t0, (s1)
+  CHECK(41, a2, 1)
+  ld a0, 0(s1)
+  CHECK(42, a0, 77)
+  # lr.w/sc.w: the word only, the neighbouring word untouched
+  li t0, 0x1111111122222222
+  sd t0, 0(s1)
+  lr.w a0, (s1)
+  CHECK(43, a0, 0x22222222)
+  li t0, 0xfedcba9876543210
+  sc.w a2, t0, (s1)
+  CHECK(44, a2, 0)
+  ld a0, 0(s1)
+  CHECK(45, a0, 0x1111111176543210)
+  sc.w a2, zero, (s1)
+  CHECK(46, a2, 1)
   # lr.w sign-extends
   li t0, 0x80000000
   sw t0, 0(s1)
@@ -54,6 +79,39 @@
   AMO(26, amomax.w, 0x7fffffff, 0x80000000, 0x7fffffff, 0x7fffffff)
   AMO(27, amominu.w, 0x7fffffff, 0x80000000, 0x7fffffff, 0x7fffffff)
   AMO(28, amomaxu.w, 0x7fffffff, 0x80000000, 0x7fffffff, 0x80000000)
+  # the .W forms use the low 32 bits of rs2 only; rd = x0 still updates memory; rd = rs2
+  AMO(47, amoadd.w, 5, 0xffffffff00000001, 5, 6)
+  AMO(48, amomaxu.w, 5, 0x100000000, 5, 5)
+  AMO(49, amomin.w, 5, 0x00000000ffffffff, 5, 0xffffffff)
+  AMO(50, amominu.d, 5, 0xffffffff, 5, 5)
+  li TESTNUM, 51
+  li t0, 10
+  sd t0, 0(s1)
+  li a1, 3
+  amoadd.d zero, a1, (s1)
+  ld a0, 0(s1)
+  li t6, 13
+  bne a0, t6, fail
+  li TESTNUM, 52
+  li a1, 99
+  amoswap.d a1, a1, (s1)
+  li t6, 13
+  bne a1, t6, fail
+  ld a0, 0(s1)
+  li t6, 99
+  bne a0, t6, fail
+  # a .W AMO on the upper word of a doubleword
+  li TESTNUM, 53
+  li t0, 0x7fffffff00000000
+  sd t0, 0(s1)
+  addi t1, s1, 4
+  li a1, 1
+  amoadd.w a0, a1, (t1)
+  li t6, 0x7fffffff
+  bne a0, t6, fail
+  ld a0, 0(s1)
+  li t6, 0x8000000000000000
+  bne a0, t6, fail
   # misaligned atomics trap: store/AMO address misaligned (6); lr: load address misaligned (4)
   addi s2, s1, 2
 t30: amoadd.w a0, a1, (s2)
@@ -75,6 +133,16 @@ t31: sc.d a0, a1, (s2)
 2:
 t32: lr.d a0, (s2)
   CHECK_TRAP(32, 4, s2, t32)
+  addi s2, s1, 4            # word-aligned, but not doubleword-aligned
+t33: amoswap.d a0, a1, (s2)
+  li t6, 4
+  bne s10, t6, 1f
+  li s10, 6
+1:CHECK_TRAP(33, 6, s2, t33)
+t34: lr.w a0, (s2)          # aligned for a word: no trap
+  li TESTNUM, 34
+  la t6, t33
+  bne s9, t6, fail
   ld ra, 8(sp)
   addi sp, sp, 16
   j pass
@@ -84,3 +152,5 @@ t32: lr.d a0, (s2)
   .data
   .align 4
 word: .dword 0, 0
+  .align 12
+far: .dword 0

@@ -107,15 +107,132 @@ t28: c.ebreak
   bnez s11, 1f
   mv s11, t0
 1:CHECK_TRAP(28, 3, t0, t28)
+  # ---- more edges ----
+  c.li a0, 31
+  CHECK(30, a0, 31)
+  c.li a0, -32
+  CHECK(31, a0, -32)
+  c.lui a0, 0x1f
+  CHECK(32, a0, 0x1f000)
+  c.lui a0, 0xfffe0
+  CHECK(33, a0, 0xfffffffffffe0000)
+  li a0, 0x100000000
+  c.addiw a0, -1
+  CHECK(34, a0, -1)
+  li a0, 0x1234567880000000
+  c.addiw a0, 0          # sext.w
+  CHECK(35, a0, 0xffffffff80000000)
+  c.addi a0, -32
+  CHECK(36, a0, 0xffffffff7fffffe0)
+  c.addi4spn a1, sp, 1020
+  sub t0, a1, sp
+  CHECK(37, t0, 1020)
+  mv s1, sp
+  c.addi16sp sp, -512
+  sub t0, s1, sp
+  CHECK(38, t0, 512)
+  c.addi16sp sp, 496
+  sub t0, s1, sp
+  CHECK(39, t0, 16)
+  c.addi16sp sp, 16
+  # the largest offsets of the stack-relative loads and stores
+  c.addi16sp sp, -512
+  li a0, 0x0123456789abcdef
+  c.sdsp a0, 504(sp)
+  c.swsp a0, 252(sp)
+  c.ldsp a1, 504(sp)
+  CHECK(40, a1, 0x0123456789abcdef)
+  c.lwsp a1, 252(sp)
+  CHECK(41, a1, 0xffffffff89abcdef)
+  ld a1, 248(sp)
+  srli a1, a1, 32
+  CHECK(42, a1, 0x89abcdef)
+  c.addi16sp sp, 496
+  c.addi16sp sp, 16
+  # the largest offsets of the register-relative loads and stores
+  la s1, buffer
+  li a0, 0x7edcba9876543210
+  c.sd a0, 248(s1)
+  c.sw a0, 124(s1)
+  c.ld a2, 248(s1)
+  CHECK(43, a2, 0x7edcba9876543210)
+  c.lw a2, 124(s1)
+  CHECK(44, a2, 0x76543210)
+  # shifts by 1 and 63, andi with a negative immediate
+  li a0, 0x8000000000000001
+  c.srli a0, 1
+  CHECK(45, a0, 0x4000000000000000)
+  li a0, 0x8000000000000001
+  c.srai a0, 1
+  CHECK(46, a0, 0xc000000000000000)
+  li a0, 0x8000000000000000
+  c.srai a0, 63
+  CHECK(47, a0, -1)
+  c.srli a0, 63
+  CHECK(48, a0, 1)
+  li a0, -1
+  c.andi a0, -32
+  CHECK(49, a0, -32)
+  c.andi a0, 31
+  CHECK(50, a0, 0)
+  li a0, 0x40000000
+  li a1, 0x40000000
+  c.addw a0, a1
+  CHECK(51, a0, 0xffffffff80000000)
+  li a0, 0x100000000
+  li a1, 1
+  c.subw a0, a1
+  CHECK(52, a0, -1)
+  li a0, -1
+  li a1, 1
+  c.add a0, a1
+  CHECK(53, a0, 0)
+  # c.bnez on a negative value; backward c.beqz/c.bnez
+  li TESTNUM, 54
+  li a0, -1
+  c.bnez a0, 1f
+  j fail
+1:li a0, 3
+  li a1, 0
+2:c.addi a1, 1
+  c.addi a0, -1
+  c.bnez a0, 2b
+  CHECK(55, a1, 3)
+  li TESTNUM, 56
+  li a0, 0
+  j 4f
+3:c.li a0, 1
+  c.beqz a0, fail_c
+  j 5f
+4:c.beqz a0, 3b
+  j fail
+  # c.jalr to a register other than ra; c.jr ra returns
+5:li TESTNUM, 57
+  la a3, cfunc
+  c.jalr a3
+6:CHECK(58, a0, 0x55)
+  la t1, 6b
+  li TESTNUM, 59
+  bne s11, t1, fail
   .option pop
   ld ra, 24(sp)
   addi sp, sp, 32
   j pass
 fail_c:
   j fail
+  .option push
+  .option rvc
+cfunc:
+  mv s11, ra
+  c.li a0, 0x15
+  c.addi a0, 31
+  c.addi a0, 31
+  c.addi a0, 2
+  c.jr ra
+  .option pop
   SKIP_HANDLER
   TEST_END("isa-compressed")
 
   .data
   .align 4
-buffer: .space 32
+buffer: .space 256

@@ -1,5 +1,7 @@
 # A compute loop of exactly 3 instructions per iteration (addi, addi, bnez), ITERATIONS times,
-# then it prints the count. Instructions retired: see guests/README.md.
+# then it prints the count and exits 0. From _start through the store to tohost, it retires
+# 3*N + 186 + 15*d instructions, d = the number of decimal digits of N (N >= 4096):
+# loop-small (N = 1,000,000) 3,000,291 and loop (N = 200,000,000) 600,000,321. See README.md.
   .text
   .globl main
 main:
