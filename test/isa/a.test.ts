@@ -206,3 +206,24 @@ describe('atomic traps', () => {
     expect(m.readCsr(0x342)).toBe(11n);
   });
 });
+
+describe('atomic widths and alignment details', () => {
+  it('amo*.w on the upper word of a doubleword leaves the lower word alone; .d needs 8-byte alignment', async () => {
+    const m = await newMachine();
+    m.write64(DATA, 0x0000_0005_a5a5_a5a5n);
+    const r = await runOps([{ in: [[a0, DATA + 4n], [a1, 0xffff_fffen]], code: [A.amoadd_w(a2, a1, a0), A.lr_w(a3, a0), A.sc_w(a4, a1, a0)], out: [a2, a3, a4] }], { machine: m });
+    expect(r[0]).toEqual([5n, 3n, 0n]);
+    expect(m.read64(DATA)).toBe(0xffff_fffe_a5a5_a5a5n);
+    for (const [insn, cause] of [[A.lr_d(a2, a0), 4], [A.sc_d(a2, a1, a0), 6], [A.amoadd_d(a2, a1, a0), 6]] as const) {
+      const e = await runProgram([...A.li(a0, DATA + 4n), insn, ...HALT], { exitOn: [4, 6] });
+      expect([e.exit.cause, e.exit.tval]).toEqual([cause, DATA + 4n]);
+    }
+  });
+
+  it('misaligned and unmapped at once: the misaligned exception has priority (privileged spec, exception priority)', async () => {
+    for (const [insn, cause] of [[A.amoadd_w(a2, a1, a0), 6], [A.lr_w(a2, a0), 4]] as const) {
+      const e = await runProgram([A.addi(a0, zero, 2), insn, ...HALT], { exitOn: [4, 5, 6, 7] });
+      expect([e.exit.cause, e.exit.tval]).toEqual([cause, 2n]);
+    }
+  });
+});

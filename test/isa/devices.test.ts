@@ -238,3 +238,49 @@ describe('MMIO exits (configure({ exitOnMmio: true }))', () => {
     expect(r[0]).toEqual([0x60n, 0x60n]);
   });
 });
+
+describe('CLINT registers', () => {
+  it('mtimecmp is written in 32-bit halves or whole; msip holds only bit 0; mtime can be written and keeps counting', async () => {
+    const m = await newMachine();
+    const r = await runOps([{
+      in: [[s0, 0x200_0000n], [a1, 0x1234_5678n], [a2, 0x9abc_def0n], [a3, -1n]],
+      code: [
+        ...A.li(t0, 0x4000), A.add(t0, t0, s0), // t0 = mtimecmp
+        A.sw(a1, 0, t0), A.sw(a2, 4, t0), A.ld(a0, 0, t0), // halves
+        A.sw(a3, 0, s0), A.lw(a4, 0, s0), A.sw(zero, 0, s0), // msip
+        ...A.li(t1, 0xbff8), A.add(t1, t1, s0), // t1 = mtime
+        ...A.li(a5, 1_000_000), A.sd(a5, 0, t1), A.ld(a5, 0, t1),
+        A.sd(a3, 0, t0), // disarm
+      ],
+      out: [a0, a4, a5],
+    }], { machine: m, config: { cyclesPerTick: 1 } });
+    expect(r[0][0]).toBe(0x9abc_def0_1234_5678n);
+    expect(r[0][1]).toBe(1n);
+    // written at one instruction, read at the next: one tick later with one instruction per tick
+    expect(r[0][2] - 1_000_000n).toBeGreaterThanOrEqual(0n);
+    expect(r[0][2] - 1_000_000n).toBeLessThanOrEqual(1n);
+  });
+});
+
+describe('UART interrupt identification', () => {
+  it('IER keeps bits 3:0; THR-empty interrupt shows in IIR (0x02) and reading IIR acknowledges it; FCR enables the FIFO bits of IIR', async () => {
+    const r = await uart([
+      A.addi(t0, zero, 0xff), A.sb(t0, IER, s0), A.lbu(a0, IER, s0),
+      A.lbu(a1, IIR, s0), A.lbu(a2, IIR, s0), // THR empty, then acknowledged
+      A.addi(t0, zero, 0x01), A.sb(t0, IIR, s0), A.lbu(a3, IIR, s0), // FCR: FIFO on
+      A.sb(zero, IIR, s0), A.sb(zero, IER, s0), A.lbu(a4, IIR, s0),
+    ], [a0, a1, a2, a3, a4]);
+    expect(r).toEqual([0x0fn, 0x02n, 0x01n, 0xc1n, 0x01n]);
+  });
+
+  it('received data: IIR = 0x04 while data waits with IER.RDI; reading RBR clears LSR.DR and the interrupt', async () => {
+    const m = await newMachine();
+    const p = new Program(CODE).li(s0, UART).i(A.addi(t0, zero, 1), A.sb(t0, IER, s0), A.lbu(a0, IIR, s0), A.lbu(a1, LSR, s0), A.lbu(a2, RBR, s0), A.lbu(a3, IIR, s0), A.lbu(a4, LSR, s0), A.sb(zero, IER, s0), ...HALT);
+    m.writePhys(CODE, p.bytes());
+    m.reset(CODE);
+    expect(m.sendConsole(new Uint8Array([0x41]))).toBe(1);
+    const e = m.run(1000);
+    expect(e.reason).toBe('halt');
+    expect([m.getReg(a0), m.getReg(a1), m.getReg(a2), m.getReg(a3), m.getReg(a4)]).toEqual([0x04n, 0x61n, 0x41n, 0x01n, 0x60n]);
+  });
+});

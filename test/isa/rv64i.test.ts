@@ -412,3 +412,35 @@ describe('x0', () => {
     expect(m.read64(DATA)).toBe(7n);
   });
 });
+
+describe('FENCE and FENCE.I', () => {
+  it('fence, fence.tso and fences with reserved fields (rd, rs1, fm) are no-ops that write nothing', async () => {
+    const fenceRaw = (fm: number, pred: number, succ: number, rs1: number, rd: number) =>
+      ((fm << 28) | (pred << 24) | (succ << 20) | (rs1 << 15) | (rd << 7) | 0x0f) >>> 0;
+    const fenceI = (imm: number, rs1: number, rd: number) => ((imm << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x0f) >>> 0;
+    const r = await runOps([{
+      in: [[a0, 0x1111n], [a1, 0x2222n]],
+      code: [A.fence(), A.fence('rw', 'w'), 0x8330_000f /* fence.tso */, fenceRaw(1, 15, 15, a1, a0), fenceRaw(15, 0, 0, 0, a1),
+        A.fence_i(), fenceI(0x123, a1, a0)],
+      out: [a0, a1],
+    }]);
+    expect(r[0]).toEqual([0x1111n, 0x2222n]);
+  });
+
+  it('a store to the next instruction, then FENCE.I: the new instruction executes (also for a compressed store and an AMO)', async () => {
+    const p = new Program(CODE);
+    p.la(a0, 'patch1').li(a1, A.addi(a2, zero, 0x222)).i(A.sw(a1, 0, a0), A.fence_i());
+    p.label('patch1').i(A.addi(a2, zero, 0x111)); // replaced
+    p.la(s1Reg, 'patch2').li(a1, A.addi(a3, zero, 0x333)).c(A.c_sw(a1, 0, s1Reg)).i(A.fence_i());
+    p.label('patch2').i(A.addi(a3, zero, 0x1)); // replaced (a misaligned c.sw: 2 mod 4)
+    p.c(A.c_nop()); // realign: the AMO target must be 4-byte aligned
+    p.la(a0, 'patch3').li(a1, A.addi(a4, zero, 0x444) ^ A.addi(a4, zero, 0x2)).i(A.amoxor_w(zero, a1, a0), A.fence_i());
+    p.label('patch3').i(A.addi(a4, zero, 0x2)); // xor-ed into addi a4, zero, 0x444
+    p.i(HALT);
+    expect(p.addr('patch3') % 4n).toBe(0n);
+    const { m, halted } = await runProgram(p);
+    expect(halted).toBe(true);
+    expect([m.getReg(a2), m.getReg(a3), m.getReg(a4)]).toEqual([0x222n, 0x333n, 0x444n]);
+  });
+});
+const s1Reg = 9; // x9: a compressed-register base for c.sw

@@ -255,3 +255,17 @@ describe('misa.C off', () => {
     expect(r.m.getReg(a2)).toBe(0x8000_0004n);
   });
 });
+
+describe('instructions that trap do not retire', () => {
+  it('ecall, ebreak, an illegal instruction and a faulting load leave instret alone; the trap counts as an exception', async () => {
+    for (const insn of [A.ecall(), A.ebreak(), 0xffff_ffff, A.ld(a0, 0, zero)]) {
+      const { m, exit } = await runProgram([A.addi(a0, zero, 1), A.addi(a0, zero, 2), insn, ...HALT], { exitOn: [2, 3, 5, 11] });
+      expect(exit.reason).toBe('trap');
+      expect(m.counters().instret).toBe(2n);
+      const g = await runProgram([A.addi(a0, zero, 1), A.addi(a0, zero, 2), insn, ...HALT]);
+      expect(g.trapped).toBe('M');
+      expect(g.m.counters().instret).toBe(3n); // the two addi and the handler's WFI
+      expect(g.m.counters().exceptions).toBe(1n);
+    }
+  });
+});
