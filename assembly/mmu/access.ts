@@ -74,7 +74,7 @@ function misalignedLoad(vaddr: u64, size: u64): i32 {
   let v: u64 = 0;
   for (let i: u64 = 0; i < size; i++) {
     st = physLoad(spanByte(vaddr, i), 1, CAUSE_LOAD_ACCESS);
-    if (st != ST_OK) return withVaddr(st, vaddr);
+    if (st != ST_OK) return withVaddr(st, vaddr + i); // tval: the portion that faulted
     v |= busValue << (i << 3);
   }
   accValue = v;
@@ -86,7 +86,7 @@ function misalignedStore(vaddr: u64, size: u64, v: u64): i32 {
   if (st != ST_OK) return st;
   // Every byte must be writable memory before any byte is written.
   for (let i: u64 = 0; i < size; i++) {
-    if (!ramContains(spanByte(vaddr, i), 1)) return raise(CAUSE_STORE_ACCESS, vaddr);
+    if (!ramContains(spanByte(vaddr, i), 1)) return raise(CAUSE_STORE_ACCESS, vaddr + i); // the portion that faulted
   }
   let result = ST_OK;
   for (let i: u64 = 0; i < size; i++) {

@@ -16,11 +16,11 @@ describe('compressed instructions: effects', () => {
     m.write64(DATA + 120n, 0x0000_0000_fedc_ba98n); // c.lwsp 120(sp)
     const r = await runOps([
       { name: 'c.lw/c.ld', in: [[a1, DATA]], code: (p) => p.c(A.c_lw(a2, 124, a1), A.c_ld(a3, 248, a1), A.c_lw(a4, 120, a1)), out: [a2, a3, a4] },
-      { name: 'c.lwsp/c.ldsp', in: [[sp, DATA]], code: (p) => p.c(A.c_lwsp(a2, 120, sp), A.c_ldsp(a3, 504, sp), A.c_lwsp(t0, 252, sp)), out: [a2, a3, t0] },
+      { name: 'c.lwsp/c.ldsp', in: [[sp, DATA]], code: (p) => p.c(A.c_lwsp(a2, 120), A.c_ldsp(a3, 504), A.c_lwsp(t0, 252)), out: [a2, a3, t0] },
       {
         name: 'c.sw/c.sd/c.swsp/c.sdsp',
         in: [[a1, DATA + 0x400n], [sp, DATA + 0x800n], [a2, 0x1111_2222_3333_4444n], [t0, 0x5555_6666_7777_8888n]],
-        code: (p) => { p.c(A.c_sd(a2, 8, a1), A.c_sw(a2, 20, a1), A.c_sdsp(t0, 504, sp), A.c_swsp(t0, 252, sp)); p.i(A.ld(a3, 8, a1), A.ld(a4, 16, a1), A.ld(a5, 504, sp), A.lwu(a0, 252, sp)); },
+        code: (p) => { p.c(A.c_sd(a2, 8, a1), A.c_sw(a2, 20, a1), A.c_sdsp(t0, 504), A.c_swsp(t0, 252)); p.i(A.ld(a3, 8, a1), A.ld(a4, 16, a1), A.ld(a5, 504, sp), A.lwu(a0, 252, sp)); },
         out: [a3, a4, a5, a0],
       },
     ], { machine: m });
