@@ -78,7 +78,7 @@ function unmapped(pa: u64, size: u64, v: u64, isStore: bool, accessCause: i32): 
   if (load<u64>(S_exitOnMmio) == 0) return raise(accessCause, pa);
   store<u64>(S_mmioAddr, pa);
   store<u64>(S_mmioSize, size);
-  store<u64>(S_mmioValue, v);
+  store<u64>(S_mmioValue, size >= 8 ? v : v & ((<u64>1 << (size << 3)) - 1)); // only the bytes stored
   store<u64>(S_mmioIsStore, isStore ? 1 : 0);
   return requestExit(EXIT_MMIO);
 }
