@@ -216,19 +216,4 @@ export const sx = (v: bigint, bits = 32) => BigInt.asUintN(64, BigInt.asIntN(bit
 /** A bigint as its 64-bit unsigned pattern. */
 export const u64 = (v: bigint) => BigInt.asUintN(64, v);
 
-/** A deterministic PRNG (xorshift64*), so random tests are reproducible. */
-export class Rng {
-  private s: bigint;
-  constructor(seed: number) { this.s = BigInt(seed) * 0x9e3779b97f4a7c15n + 1n; }
-  next64(): bigint {
-    let x = this.s;
-    x ^= x >> 12n; x ^= (x << 25n) & 0xffff_ffff_ffff_ffffn; x ^= x >> 27n;
-    this.s = x;
-    return (x * 0x2545f4914f6cdd1dn) & 0xffff_ffff_ffff_ffffn;
-  }
-  /** 0 <= n < max */
-  int(max: number): number { return Number(this.next64() % BigInt(max)); }
-  /** lo <= n <= hi */
-  range(lo: number, hi: number): number { return lo + this.int(hi - lo + 1); }
-  pick<T>(a: readonly T[]): T { return a[this.int(a.length)]; }
-}
+export { Rng } from './rng.js';
