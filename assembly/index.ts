@@ -6,8 +6,9 @@ import {
   S_pc, S_priv, S_mstatus, S_misa, S_ramSize, S_reservation, S_cyclesPerTick, S_tohostAddr,
   S_fromhostAddr, S_mtimecmp, S_mmioRd, S_mmioSigned, S_mmioSize, S_mmioLen, S_mmioIsStore,
   S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode, S_hardwareAD, S_tlbSets, S_pwcEnabled, S_ntlbEnabled,
+  S_virt, S_mideleg, S_tlbTagged,
 } from './gen/layout';
-import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH } from './cpu/defs';
+import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG } from './cpu/defs';
 import { setReg } from './state';
 import { expandCompressed } from './cpu/rvc';
 import { run as interpret, foldFastHits } from './cpu/interpreter';
@@ -35,6 +36,7 @@ export function init(ramBytes: u64): i32 {
   memory.fill(STATE_BASE, 0, STATE_SIZE);
   store<u64>(S_ramSize, ramBytes);
   memory.fill(RAM_BASE, 0, <usize>ramBytes);
+  store<u64>(S_tlbTagged, 1);
   tlbConfigure(64, 4);
   reset(RAM_GUEST_BASE);
   return 0;
@@ -45,7 +47,9 @@ export function reset(pc: u64): void {
   for (let i: u32 = 0; i < 33; i++) setReg(i, 0);
   store<u64>(S_pc, pc);
   store<u64>(S_priv, PRV_M);
+  store<u64>(S_virt, 0);
   store<u64>(S_mstatus, MSTATUS_RESET);
+  store<u64>(S_mideleg, (load<u64>(S_mideleg) & MIDELEG_WRITABLE) | HS_FORCED_DELEG);
   store<u64>(S_misa, MISA_RESET);
   store<u64>(S_reservation, u64.MAX_VALUE);
   store<u64>(S_mtimecmp, u64.MAX_VALUE); // no timer interrupt pending at reset, as on QEMU
@@ -159,12 +163,11 @@ export function translateDebug(vaddr: u64, type: i32, priv: i32): i32 {
  * A two-stage walk (without side effects unless asked: then A/D updates, counters and walk
  * caches act as on a TLB miss): gva under the guest's `vsatp` (Bare allowed) and the
  * G-stage `hgatp`, at privilege `priv` (0 VU, 1 VS). -1 on success, else the cause (for a
- * guest-page fault see debugFaultGpa/debugFaultImplicit). The H extension's hart does not use it
- * yet; it is the walker it will use.
+ * guest-page fault see debugFaultGpa/debugFaultImplicit). It is the walker the hart uses at V=1.
  */
 export function translateNestedDebug(gva: u64, type: i32, priv: i32, vsatp: u64, hgatp: u64, sideEffects: bool): i32 {
   const ms = load<u64>(S_mstatus);
-  const r = walk(gva, type, priv, vsatp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, sideEffects, hgatp);
+  const r = walk(gva, type, priv, vsatp, (ms & MSTATUS_SUM) != 0, (ms & MSTATUS_MXR) != 0, sideEffects, hgatp, (ms & MSTATUS_MXR) != 0);
   debugRefs = walkRefs;
   debugRefsG = walkRefsG;
   if (r == WALK_OK) { debugPa = walkPa; debugLevel = walkLevel; debugPte = walkPte; }

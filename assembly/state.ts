@@ -1,6 +1,6 @@
 // Hart state accessors. All architectural state lives in the STATE region of linear memory at the
 // offsets of spec/layout.mjs, so a snapshot is one memory copy; this file only names the words.
-import { S_x, S_priv, S_mstatus, S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode } from './gen/layout';
+import { S_x, S_priv, S_virt, S_mstatus, S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode } from './gen/layout';
 
 @inline export function rd64(addr: usize): u64 { return load<u64>(addr); }
 @inline export function wr64(addr: usize, v: u64): void { store<u64>(addr, v); }
@@ -12,17 +12,46 @@ import { S_x, S_priv, S_mstatus, S_cnt_instret, S_cnt_cycles, S_cnt_instretByMod
 
 @inline export function priv(): i32 { return <i32>load<u64>(S_priv); }
 @inline export function mstatus(): u64 { return load<u64>(S_mstatus); }
+/** The virtualization mode: true in VS and VU. */
+@inline export function virt(): bool { return load<u64>(S_virt) != 0; }
 
 // Pending-trap record: helpers fill it and return ST_TRAP; one place (trap.ts) delivers.
 export let trapCause: i32 = 0;
 export let trapTval: u64 = 0;
+/** For a guest-page fault: the guest physical address (htval/mtval2 get it shifted right by 2). */
+export let trapGpa: u64 = 0;
+/** The htinst/mtinst value: a transformed instruction or an implicit-access pseudo-instruction. */
+export let trapTinst: u64 = 0;
+/** The faulting access was a guest's (V=1 or HLV/HSV): an address in tval is a guest virtual address. */
+export let trapGuestAccess: bool = false;
 
 /** Records a synchronous exception to be delivered. Always returns ST_TRAP (1). */
 export function raise(cause: i32, tval: u64): i32 {
   trapCause = cause;
   trapTval = tval;
+  trapGpa = 0;
+  trapTinst = 0;
+  trapGuestAccess = false;
   return 1;
 }
+
+/** Records a guest-page fault (or another fault of a guest access) with its guest physical address. */
+export function raiseGuest(cause: i32, tval: u64, gpa: u64, tinst: u64): i32 {
+  raise(cause, tval);
+  trapGpa = gpa;
+  trapTinst = tinst;
+  trapGuestAccess = true;
+  return 1;
+}
+
+/** The virtual address an explicit memory access started at (htinst's offset is measured from it). */
+export let accessVa: u64 = 0;
+@inline export function setAccessVa(va: u64): void { accessVa = va; }
+
+/** Marks the pending trap as raised by a guest access (HLV/HSV from V=0). */
+export function markGuestAccess(): void { trapGuestAccess = true; }
+/** Sets the pending trap's htinst value. */
+export function setTrapTinst(v: u64): void { trapTinst = v; }
 
 // Instruction accounting. The interpreter keeps a countdown in a local; `chunkLeft` mirrors it
 // whenever a slow path runs, so the current instret is exact everywhere outside the fast path.
@@ -45,7 +74,7 @@ export function closeChunk(): void {
   const delta = instret - load<u64>(S_cnt_instret);
   store<u64>(S_cnt_instret, instret);
   store<u64>(S_cnt_cycles, load<u64>(S_cnt_cycles) + delta);
-  const byMode = S_cnt_instretByMode + (<usize>load<u64>(S_priv) << 3);
+  const byMode = S_cnt_instretByMode + (<usize>(load<u64>(S_priv) + (load<u64>(S_virt) << 2)) << 3);
   store<u64>(byMode, load<u64>(byMode) + delta);
   chunkStart = instret;
   chunkLen = 0;

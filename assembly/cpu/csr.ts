@@ -1,16 +1,19 @@
 // CSR access: one permission prologue (exists -> privilege -> read-only -> per-CSR predicate), one
-// switch for reads and one for writes. Writes report ST_RESYNC so the interpreter re-evaluates
-// interrupts, timers and translation before the next instruction.
+// switch for reads and one for writes (the H and VS CSRs are in csr-h.ts). While V=1 the S CSRs
+// that have VS counterparts are those counterparts. Writes report ST_RESYNC so the interpreter
+// re-evaluates interrupts, timers and translation before the next instruction.
 import {
   S_priv, S_mstatus, S_misa, S_medeleg, S_mideleg, S_mie, S_mip, S_mtvec, S_mscratch, S_mepc,
   S_mcause, S_mtval, S_mcounteren, S_mcountinhibit, S_menvcfg, S_stvec, S_sscratch, S_sepc,
   S_scause, S_stval, S_scounteren, S_senvcfg, S_satp, S_pmpcfg, S_pmpaddr, S_tselect,
-  S_cycleOffset, S_instretOffset, S_inhibitedCycle, S_inhibitedInstret,
+  S_cycleOffset, S_instretOffset, S_inhibitedCycle, S_inhibitedInstret, S_virt, S_hstatus,
+  S_hcounteren, S_htimedelta,
 } from '../gen/layout';
 import {
   PRV_M, PRV_S, PRV_U, MSTATUS_WRITABLE, MSTATUS_MPP, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM,
   SSTATUS_MASK, SSTATUS_WRITABLE, MEDELEG_WRITABLE, MIDELEG_WRITABLE, MIE_WRITABLE, MIP_WRITABLE,
-  S_INTERRUPTS, MISA_C, CAUSE_ILLEGAL_INSTRUCTION, ST_OK, ST_RESYNC,
+  S_INTERRUPTS, MISA_C, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_VIRTUAL_INSTRUCTION, HS_FORCED_DELEG,
+  HSTATUS_VTVM, ST_OK, ST_RESYNC,
 } from './defs';
 import { raise, setReg, instretNow, cyclesNow } from '../state';
 import { mtime } from '../dev/clint';
@@ -18,6 +21,7 @@ import { mipValue, pcAlignMask, refreshAlign } from './trap';
 import { refreshRegime } from '../mmu/translate';
 import { fastFlush, PAGED_REGIMES } from '../mmu/fast-tlb';
 import { decodedFlushAll } from './decoded-cache';
+import { readH, hValue, writeH, vsAliased, setHvipBits, setAtp } from './csr-h';
 
 export const CSR_RW: i32 = 0;
 export const CSR_RS: i32 = 1;
@@ -31,7 +35,7 @@ const MCOUNTEREN = 0x306, MENVCFG = 0x30a, MCOUNTINHIBIT = 0x320, MSCRATCH = 0x3
 const MCAUSE = 0x342, MTVAL = 0x343, MIP = 0x344, PMPCFG0 = 0x3a0, PMPADDR0 = 0x3b0;
 const TSELECT = 0x7a0, TDATA1 = 0x7a1, TDATA3 = 0x7a3;
 const MCYCLE = 0xb00, MINSTRET = 0xb02, CYCLE = 0xc00, TIME = 0xc01, INSTRET = 0xc02;
-const MVENDORID = 0xf11, MCONFIGPTR = 0xf15;
+const MVENDORID = 0xf11, MCONFIGPTR = 0xf15, HGATP = 0x680;
 
 let readValue: u64 = 0;
 /** 1 while a CSR instruction executes: it has not retired, so counters read one less. */
@@ -59,7 +63,7 @@ function read(csr: i32): bool {
   const ms = load<u64>(S_mstatus);
   switch (csr) {
     case SSTATUS: v = ms & SSTATUS_MASK; break;
-    case SIE: v = load<u64>(S_mie) & load<u64>(S_mideleg); break;
+    case SIE: v = load<u64>(S_mie) & load<u64>(S_mideleg) & S_INTERRUPTS; break;
     case STVEC: v = load<u64>(S_stvec); break;
     case SCOUNTEREN: v = load<u64>(S_scounteren); break;
     case SENVCFG: v = load<u64>(S_senvcfg); break;
@@ -67,7 +71,7 @@ function read(csr: i32): bool {
     case SEPC: v = load<u64>(S_sepc) & ~pcAlignMask(); break;
     case SCAUSE: v = load<u64>(S_scause); break;
     case STVAL: v = load<u64>(S_stval); break;
-    case SIP: v = mipValue() & load<u64>(S_mideleg); break;
+    case SIP: v = mipValue() & load<u64>(S_mideleg) & S_INTERRUPTS; break;
     case SATP: v = load<u64>(S_satp); break;
     case MSTATUS: v = ms; break;
     case MISA: v = load<u64>(S_misa); break;
@@ -86,8 +90,9 @@ function read(csr: i32): bool {
     case TSELECT: v = 0; break; // no triggers: tdata1 reads 0, so debuggers see none
     case MCYCLE: case CYCLE: v = cycleValue(); break;
     case MINSTRET: case INSTRET: v = instretValue(); break;
-    case TIME: v = mtime(); break;
+    case TIME: v = mtime() + (load<u64>(S_virt) != 0 ? load<u64>(S_htimedelta) : 0); break;
     default:
+      if (readH(csr)) { v = hValue; break; }
       if (csr >= PMPCFG0 && csr <= PMPCFG0 + 15) {
         if ((csr & 1) != 0) return false; // odd pmpcfg registers do not exist on RV64
         v = csr <= PMPCFG0 + 2 ? load<u64>(S_pmpcfg + (<usize>((csr - PMPCFG0) >> 1) << 3)) : 0;
@@ -109,8 +114,8 @@ function write(csr: i32, v: u64, nextPc: u64): void {
   switch (csr) {
     case SSTATUS: setMstatus((ms & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE)); break;
     case SIE: {
-      const d = load<u64>(S_mideleg);
-      store<u64>(S_mie, (load<u64>(S_mie) & ~d) | (v & d & S_INTERRUPTS));
+      const d = load<u64>(S_mideleg) & S_INTERRUPTS;
+      store<u64>(S_mie, (load<u64>(S_mie) & ~d) | (v & d));
       break;
     }
     case STVEC: if ((v & 3) < 2) store<u64>(S_stvec, v); break;
@@ -125,11 +130,11 @@ function write(csr: i32, v: u64, nextPc: u64): void {
       store<u64>(S_mip, (load<u64>(S_mip) & ~m) | (v & m));
       break;
     }
-    case SATP: setSatp(v); break;
+    case SATP: setAtp(S_satp, v); break;
     case MSTATUS: setMstatus((ms & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE)); break;
     case MISA: setMisa(v, nextPc); break;
     case MEDELEG: store<u64>(S_medeleg, v & MEDELEG_WRITABLE); break;
-    case MIDELEG: store<u64>(S_mideleg, v & MIDELEG_WRITABLE); break;
+    case MIDELEG: store<u64>(S_mideleg, (v & MIDELEG_WRITABLE) | HS_FORCED_DELEG); break;
     case MIE: store<u64>(S_mie, v & MIE_WRITABLE); break;
     case MTVEC: if ((v & 3) < 2) store<u64>(S_mtvec, v); break;
     case MCOUNTEREN: store<u64>(S_mcounteren, v & 0xffff_ffff); break;
@@ -139,7 +144,10 @@ function write(csr: i32, v: u64, nextPc: u64): void {
     case MEPC: store<u64>(S_mepc, v & ~1); break;
     case MCAUSE: store<u64>(S_mcause, v); break;
     case MTVAL: store<u64>(S_mtval, v); break;
-    case MIP: store<u64>(S_mip, (load<u64>(S_mip) & ~MIP_WRITABLE) | (v & MIP_WRITABLE)); break;
+    case MIP:
+      store<u64>(S_mip, (load<u64>(S_mip) & ~MIP_WRITABLE) | (v & MIP_WRITABLE));
+      setHvipBits(1 << 2, v); // mip.VSSIP is hvip.VSSIP
+      break;
     case MCYCLE:
       if ((load<u64>(S_mcountinhibit) & 1) != 0) store<u64>(S_inhibitedCycle, v);
       else store<u64>(S_cycleOffset, v - cyclesNow());
@@ -150,6 +158,7 @@ function write(csr: i32, v: u64, nextPc: u64): void {
       break;
     case TSELECT: break;
     default:
+      if (writeH(csr, v)) break;
       if (csr == PMPCFG0 || csr == PMPCFG0 + 2) store<u64>(S_pmpcfg + (<usize>((csr - PMPCFG0) >> 1) << 3), v);
       else if (csr >= PMPADDR0 && csr < PMPADDR0 + 16) store<u64>(S_pmpaddr + (<usize>(csr - PMPADDR0) << 3), v & 0x3f_ffff_ffff_ffff);
       // other PMP, trigger and hpm registers are read-only zero (WARL)
@@ -161,15 +170,6 @@ function setMstatus(v: u64): void {
   if ((v & MSTATUS_MPP) == (<u64>2 << 11)) v = (v & ~MSTATUS_MPP) | (old & MSTATUS_MPP); // MPP=2 reserved
   store<u64>(S_mstatus, v);
   if (((old ^ v) & (MSTATUS_SUM | MSTATUS_MXR)) != 0) fastFlush(PAGED_REGIMES);
-  refreshRegime();
-}
-
-function setSatp(v: u64): void {
-  const mode = v >> 60;
-  if (mode != 0 && (mode < 8 || mode > 10)) return; // unsupported MODE: the write has no effect
-  const old = load<u64>(S_satp);
-  store<u64>(S_satp, v);
-  if (old != v) fastFlush(PAGED_REGIMES);
   refreshRegime();
 }
 
@@ -198,15 +198,37 @@ function setCountInhibit(v: u64): void {
   store<u64>(S_mcountinhibit, v);
 }
 
-/** Counter-enable and TVM predicates for the current privilege. */
-function allowed(csr: i32, p: i32): bool {
+const ALLOWED: i32 = 0;
+const ILLEGAL: i32 = 1;
+const VIRTUAL: i32 = 2;
+
+/**
+ * Whether privilege p (with V) may access csr: ALLOWED, ILLEGAL, or VIRTUAL (a virtual-instruction
+ * exception: the access is one HS-mode could make, so the hypervisor gets to emulate it).
+ */
+function access(csr: i32, p: i32, v: bool, writes: bool): i32 {
+  if (writes && ((csr >> 10) & 3) == 3) return ILLEGAL; // read-only
+  const level = (csr >> 8) & 3;
+  if (level == 3 && p < PRV_M) return ILLEGAL;
+  if (v) {
+    if (level == 2 || (level == 1 && p == PRV_U)) return VIRTUAL;
+  } else if (p < level && !(p == PRV_S && level == 2)) return ILLEGAL; // HS reaches the H CSRs
+  return predicates(csr, p, v);
+}
+
+/** Counter enables (mcounteren, then hcounteren and scounteren) and the TVM/VTVM traps. */
+function predicates(csr: i32, p: i32, v: bool): i32 {
   const idx = counterIndex(csr);
-  if (idx >= 0) {
-    if (p < PRV_M && ((load<u64>(S_mcounteren) >> <u64>idx) & 1) == 0) return false;
-    if (p == PRV_U && ((load<u64>(S_scounteren) >> <u64>idx) & 1) == 0) return false;
+  if (idx >= 0 && p < PRV_M) {
+    if (((load<u64>(S_mcounteren) >> <u64>idx) & 1) == 0) return ILLEGAL;
+    if (v && ((load<u64>(S_hcounteren) >> <u64>idx) & 1) == 0) return VIRTUAL;
+    if (p == PRV_U && ((load<u64>(S_scounteren) >> <u64>idx) & 1) == 0) return v ? VIRTUAL : ILLEGAL;
   }
-  if (csr == SATP && p == PRV_S && (load<u64>(S_mstatus) & MSTATUS_TVM) != 0) return false;
-  return true;
+  if (p == PRV_S && (csr == SATP || csr == HGATP)) {
+    if (!v && (load<u64>(S_mstatus) & MSTATUS_TVM) != 0) return ILLEGAL;
+    if (v && (load<u64>(S_hstatus) & HSTATUS_VTVM) != 0) return VIRTUAL;
+  }
+  return ALLOWED;
 }
 
 /**
@@ -215,14 +237,16 @@ function allowed(csr: i32, p: i32): bool {
  */
 export function csrInstruction(csr: i32, kind: i32, src: u64, rd: u32, reads: bool, writes: bool, insn: u32, nextPc: u64): i32 {
   const p = <i32>load<u64>(S_priv);
+  const v = load<u64>(S_virt) != 0;
+  const target = v && vsAliased(csr) ? csr + 0x100 : csr;
   executing = 1;
-  const ok = read(csr);
+  const ok = read(target);
   executing = 0;
-  if (!ok || p < ((csr >> 8) & 3) || (writes && ((csr >> 10) & 3) == 3) || !allowed(csr, p)) {
-    return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
-  }
+  if (!ok) return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
+  const verdict = access(csr, p, v, writes);
+  if (verdict != ALLOWED) return raise(verdict == VIRTUAL ? CAUSE_VIRTUAL_INSTRUCTION : CAUSE_ILLEGAL_INSTRUCTION, insn);
   const old = readValue;
-  if (writes) write(csr, kind == CSR_RW ? src : kind == CSR_RS ? old | src : old & ~src, nextPc);
+  if (writes) write(target, kind == CSR_RW ? src : kind == CSR_RS ? old | src : old & ~src, nextPc);
   if (reads) setReg(rd, old);
   return writes ? ST_RESYNC : ST_OK;
 }

@@ -4,7 +4,7 @@
 //   +12 raw instruction bits (u32; 16 bits for compressed), kept for traps and the disassembler.
 import {
   decodeOp, formatOf, OP_ILLEGAL, FMT_R, FMT_I, FMT_L, FMT_S, FMT_B, FMT_U, FMT_J, FMT_SH6, FMT_SH5,
-  FMT_CSR, FMT_CSRI, FMT_AMO, FMT_LR, FMT_FENCEVMA,
+  FMT_CSR, FMT_CSRI, FMT_AMO, FMT_LR, FMT_FENCEVMA, FMT_HSV,
 } from '../gen/opcodes';
 import { expandCompressed } from './rvc';
 
@@ -53,7 +53,7 @@ function fillSlot(slot: usize, op: i32, insn: u32, raw: u32, len: u32): void {
       imm = <i32>(insn >> 20);
       aux = (rd == 0 ? AUX_RD_ZERO : 0) | (rs1 == 0 ? AUX_RS1_ZERO : 0);
       break;
-    case FMT_R: case FMT_AMO: case FMT_LR: case FMT_FENCEVMA: break;
+    case FMT_R: case FMT_AMO: case FMT_LR: case FMT_FENCEVMA: case FMT_HSV: break;
   }
   store<u16>(slot, <u16>op);
   store<u8>(slot, rd == 0 ? 32 : rd, 2);

@@ -5,10 +5,15 @@
 // one compare and one add. Everything else is a call to a slow path that returns a status.
 // A case that completes normally ends in `continue`; the code after the switch handles the rest.
 import * as Op from '../gen/opcodes';
-import { S_pc, S_priv, S_cnt_instret, S_cnt_exits, S_exitReason, S_exitPc, S_exitInsn, S_mmioRd, S_mmioSigned, S_mmioLen, S_cnt_tlbHits } from '../gen/layout';
 import {
-  ST_OK, ST_TRAP, ST_EXIT, EXIT_BUDGET, EXIT_HALT, EXIT_WFI, EXIT_MMIO, EXIT_NONE, PRV_M,
-  CAUSE_MISALIGNED_FETCH, CAUSE_BREAKPOINT, CAUSE_USER_ECALL, CAUSE_MACHINE_ECALL,
+  S_pc, S_priv, S_virt, S_cnt_instret, S_cnt_exits, S_exitReason, S_exitPc, S_exitInsn, S_mmioRd, S_mmioSigned,
+  S_mmioLen, S_cnt_tlbHits, S_cnt_tlbHitsVirt, S_exitOnInterrupt, S_exitCause, S_exitTval, S_exitVirt, S_exitPriv,
+  S_exitGpa, S_exitTinst,
+} from '../gen/layout';
+import {
+  ST_OK, ST_TRAP, ST_EXIT, EXIT_BUDGET, EXIT_HALT, EXIT_WFI, EXIT_MMIO, EXIT_NONE, EXIT_INTERRUPT, PRV_M,
+  PRV_S, CAUSE_MISALIGNED_FETCH, CAUSE_BREAKPOINT, CAUSE_USER_ECALL, CAUSE_MACHINE_ECALL,
+  CAUSE_VIRTUAL_SUPERVISOR_ECALL,
 } from './defs';
 import { getReg, setReg, closeChunk, raise, syncOut, syncIn, unretire, beginChunk } from '../state';
 import { mulh, mulhu, mulhsu, div, divu, rem, remu, divw, divuw, remw, remuw } from './muldiv';
@@ -16,9 +21,10 @@ import { csrInstruction, CSR_RW } from './csr';
 import { deliverException, takeTrap, pendingInterrupt, mret, sret, wfi, targetMisalignBits } from './trap';
 import { cyclesUntilTimer } from '../dev/clint';
 import { readBlock, writeBlock, fetchBlock } from '../mmu/translate';
-import { fastBlock, REGIME_S, REGIME_U } from '../mmu/fast-tlb';
+import { fastBlock, REGIME_S, REGIME_U, REGIME_VS, REGIME_VU } from '../mmu/fast-tlb';
 import { loadSlow, storeSlow, loadReserved, storeConditional, amo, fetchSlow, fetchPage, decodeSlot, fetchStraddling, accValue } from '../mmu/access';
-import { sfenceVma } from '../mmu/fence';
+import { sfenceVma, hfence } from '../mmu/fence';
+import { hlv, hsv, hlvValue } from '../mmu/hyp-access';
 import { FETCH_SLOT, STRADDLE_SLOT } from './decoded-cache';
 import { SCRATCH_PAGE_BASE, S_cnt_fenceI, ACCESS_TYPES, REGIMES } from '../gen/layout';
 
@@ -90,6 +96,7 @@ export function run(budget: i32): i32 {
       const irq = pendingInterrupt();
       let n = <u64>budget - done;
       if (irq >= 0) {
+        if (((load<u64>(S_exitOnInterrupt) >> <u64>irq) & 1) != 0) return interruptExit(pc, irq);
         takeTrap(<u64>irq, 0, pc, true);
         pc = load<u64>(S_pc);
         traps++;
@@ -301,7 +308,8 @@ export function run(budget: i32): i32 {
       }
       case Op.OP_ECALL: {
         const p = <i32>load<u64>(S_priv);
-        st = raise(p == PRV_M ? CAUSE_MACHINE_ECALL : CAUSE_USER_ECALL + p, 0);
+        const vs = p == PRV_S && load<u64>(S_virt) != 0;
+        st = raise(p == PRV_M ? CAUSE_MACHINE_ECALL : vs ? CAUSE_VIRTUAL_SUPERVISOR_ECALL : CAUSE_USER_ECALL + p, 0);
         break;
       }
       case Op.OP_EBREAK: { st = raise(CAUSE_BREAKPOINT, pageVaddr + <u64>((sp - pageBase) >> 3)); break; }
@@ -393,6 +401,34 @@ export function run(budget: i32): i32 {
         st = sfenceVma(load<u8>(sp, 3), load<u8>(sp, 4), rs1v(sp), rs2v(sp), raw(sp));
         break;
       }
+
+      // --- H ---
+      case Op.OP_HFENCE_VVMA: case Op.OP_HFENCE_GVMA: {
+        st = hfence(<i32>load<u16>(sp) == Op.OP_HFENCE_GVMA, load<u8>(sp, 3), load<u8>(sp, 4), rs1v(sp), rs2v(sp), raw(sp));
+        break;
+      }
+      case Op.OP_HLV_B: case Op.OP_HLV_BU: case Op.OP_HLV_H: case Op.OP_HLV_HU: case Op.OP_HLVX_HU:
+      case Op.OP_HLV_W: case Op.OP_HLV_WU: case Op.OP_HLVX_WU: case Op.OP_HLV_D: {
+        const insn = raw(sp);
+        const size: u64 = <u64>1 << ((insn >> 26) & 3); // funct7[2:1]: 0 byte, 1 half, 2 word, 3 double
+        const unsigned = ((insn >> 20) & 1) != 0;
+        hits = publish(left, hits);
+        st = hlv(rs1v(sp), size, ((insn >> 21) & 1) != 0, insn);
+        left = syncIn();
+        if (st != ST_OK) break;
+        const shift = 64 - (size << 3);
+        setRd(sp, unsigned ? hlvValue : <u64>((<i64>(hlvValue << shift)) >> shift));
+        sp += advance(sp); continue;
+      }
+      case Op.OP_HSV_B: case Op.OP_HSV_H: case Op.OP_HSV_W: case Op.OP_HSV_D: {
+        const insn = raw(sp);
+        hits = publish(left, hits);
+        const next = sp + advance(sp); // the store may overwrite (and clear) its own slot
+        st = hsv(rs1v(sp), <u64>1 << ((insn >> 26) & 3), rs2v(sp), insn);
+        left = syncIn();
+        if (st != ST_OK) break;
+        sp = next; continue;
+      }
       default: { st = raise(2, raw(sp)); break; }
     }
 
@@ -415,7 +451,7 @@ export function run(budget: i32): i32 {
       if (real) unretire(); // the instruction did not retire
       store<u64>(S_exitInsn, real ? <u64>raw(sp) : 0);
       traps++;
-      st = deliverException(pc);
+      st = deliverException(pc, real ? raw(sp) : 0);
       left = syncIn();
       if (st == ST_EXIT) return finish(pc, <i32>load<u64>(S_exitReason));
       pc = load<u64>(S_pc);
@@ -452,6 +488,18 @@ function recordMmio(sp: usize, op: i32, len: u64): void {
   store<u64>(S_mmioLen, len);
 }
 
+/** An interrupt the exit controls send to the host: it stays pending, and the pc is where it would be taken. */
+function interruptExit(pc: u64, irq: i32): i32 {
+  store<u64>(S_exitCause, <u64>irq);
+  store<u64>(S_exitTval, 0);
+  store<u64>(S_exitGpa, 0);
+  store<u64>(S_exitTinst, 0);
+  store<u64>(S_exitVirt, load<u64>(S_virt));
+  store<u64>(S_exitPriv, load<u64>(S_priv));
+  store<u64>(S_exitInsn, 0);
+  return finish(pc, EXIT_INTERRUPT);
+}
+
 /** Ends a run: saves pc, folds counters, fills and counts the exit. */
 function finish(pc: u64, reason: i32): i32 {
   store<u64>(S_pc, pc);
@@ -470,7 +518,12 @@ export function foldFastHits(): void {
     const c = S_cnt_tlbHits + (<usize>t << 3);
     for (let r = 0; r < REGIMES; r++) {
       const b = fastBlock(r, t);
-      if (r == REGIME_S || r == REGIME_U) store<u64>(c, load<u64>(c) + load<u64>(b));
+      const hits = load<u64>(b);
+      if (r == REGIME_S || r == REGIME_U) store<u64>(c, load<u64>(c) + hits);
+      if (r == REGIME_VS || r == REGIME_VU) {
+        store<u64>(c, load<u64>(c) + hits);
+        store<u64>(S_cnt_tlbHitsVirt, load<u64>(S_cnt_tlbHitsVirt) + hits);
+      }
       store<u64>(b, 0);
     }
   }

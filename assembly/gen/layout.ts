@@ -47,169 +47,215 @@ export const S_x: usize = STATE_BASE + 0;
 export const S_pc: usize = STATE_BASE + 264;
 /** current privilege: 0 U, 1 S, 3 M */
 export const S_priv: usize = STATE_BASE + 272;
-export const S_mstatus: usize = STATE_BASE + 280;
-export const S_misa: usize = STATE_BASE + 288;
-export const S_medeleg: usize = STATE_BASE + 296;
-export const S_mideleg: usize = STATE_BASE + 304;
-export const S_mie: usize = STATE_BASE + 312;
+/** the virtualization mode V: 1 in VS and VU (with priv 1 and 0) */
+export const S_virt: usize = STATE_BASE + 280;
+export const S_mstatus: usize = STATE_BASE + 288;
+export const S_misa: usize = STATE_BASE + 296;
+export const S_medeleg: usize = STATE_BASE + 304;
+export const S_mideleg: usize = STATE_BASE + 312;
+export const S_mie: usize = STATE_BASE + 320;
 /** software-writable bits of mip; MTIP/MSIP are derived from the CLINT */
-export const S_mip: usize = STATE_BASE + 320;
-export const S_mtvec: usize = STATE_BASE + 328;
-export const S_mscratch: usize = STATE_BASE + 336;
-export const S_mepc: usize = STATE_BASE + 344;
-export const S_mcause: usize = STATE_BASE + 352;
-export const S_mtval: usize = STATE_BASE + 360;
-export const S_mcounteren: usize = STATE_BASE + 368;
-export const S_mcountinhibit: usize = STATE_BASE + 376;
-export const S_menvcfg: usize = STATE_BASE + 384;
-export const S_stvec: usize = STATE_BASE + 392;
-export const S_sscratch: usize = STATE_BASE + 400;
-export const S_sepc: usize = STATE_BASE + 408;
-export const S_scause: usize = STATE_BASE + 416;
-export const S_stval: usize = STATE_BASE + 424;
-export const S_scounteren: usize = STATE_BASE + 432;
-export const S_senvcfg: usize = STATE_BASE + 440;
-export const S_satp: usize = STATE_BASE + 448;
+export const S_mip: usize = STATE_BASE + 328;
+export const S_mtvec: usize = STATE_BASE + 336;
+export const S_mscratch: usize = STATE_BASE + 344;
+export const S_mepc: usize = STATE_BASE + 352;
+export const S_mcause: usize = STATE_BASE + 360;
+export const S_mtval: usize = STATE_BASE + 368;
+export const S_mcounteren: usize = STATE_BASE + 376;
+export const S_mcountinhibit: usize = STATE_BASE + 384;
+export const S_menvcfg: usize = STATE_BASE + 392;
+export const S_stvec: usize = STATE_BASE + 400;
+export const S_sscratch: usize = STATE_BASE + 408;
+export const S_sepc: usize = STATE_BASE + 416;
+export const S_scause: usize = STATE_BASE + 424;
+export const S_stval: usize = STATE_BASE + 432;
+export const S_scounteren: usize = STATE_BASE + 440;
+export const S_senvcfg: usize = STATE_BASE + 448;
+export const S_satp: usize = STATE_BASE + 456;
+export const S_hstatus: usize = STATE_BASE + 464;
+export const S_hedeleg: usize = STATE_BASE + 472;
+export const S_hideleg: usize = STATE_BASE + 480;
+/** VSSIP, VSTIP, VSEIP as the hypervisor injects them (mip bits 2, 6, 10 read these) */
+export const S_hvip: usize = STATE_BASE + 488;
+export const S_hcounteren: usize = STATE_BASE + 496;
+export const S_htval: usize = STATE_BASE + 504;
+export const S_htinst: usize = STATE_BASE + 512;
+export const S_hgatp: usize = STATE_BASE + 520;
+export const S_henvcfg: usize = STATE_BASE + 528;
+export const S_htimedelta: usize = STATE_BASE + 536;
+export const S_mtval2: usize = STATE_BASE + 544;
+export const S_mtinst: usize = STATE_BASE + 552;
+export const S_vsstatus: usize = STATE_BASE + 560;
+export const S_vstvec: usize = STATE_BASE + 568;
+export const S_vsscratch: usize = STATE_BASE + 576;
+export const S_vsepc: usize = STATE_BASE + 584;
+export const S_vscause: usize = STATE_BASE + 592;
+export const S_vstval: usize = STATE_BASE + 600;
+export const S_vsatp: usize = STATE_BASE + 608;
 /** pmpcfg0 and pmpcfg2 (RV64); not enforced */
-export const S_pmpcfg: usize = STATE_BASE + 456;
+export const S_pmpcfg: usize = STATE_BASE + 616;
 /** pmpaddr0..15; not enforced */
-export const S_pmpaddr: usize = STATE_BASE + 472;
+export const S_pmpaddr: usize = STATE_BASE + 632;
 /** debug trigger select (no triggers implemented: tdata1 reads 0) */
-export const S_tselect: usize = STATE_BASE + 600;
+export const S_tselect: usize = STATE_BASE + 760;
 /** mcycle = cycles + cycleOffset */
-export const S_cycleOffset: usize = STATE_BASE + 608;
+export const S_cycleOffset: usize = STATE_BASE + 768;
 /** minstret = instret + instretOffset */
-export const S_instretOffset: usize = STATE_BASE + 616;
+export const S_instretOffset: usize = STATE_BASE + 776;
 /** mcycle frozen while mcountinhibit.CY */
-export const S_inhibitedCycle: usize = STATE_BASE + 624;
+export const S_inhibitedCycle: usize = STATE_BASE + 784;
 /** minstret frozen while mcountinhibit.IR */
-export const S_inhibitedInstret: usize = STATE_BASE + 632;
+export const S_inhibitedInstret: usize = STATE_BASE + 792;
 /** LR/SC reservation: physical address, or -1 */
-export const S_reservation: usize = STATE_BASE + 640;
-export const S_mtimecmp: usize = STATE_BASE + 648;
+export const S_reservation: usize = STATE_BASE + 800;
+export const S_mtimecmp: usize = STATE_BASE + 808;
 /** mtime = ticks + mtimeOffset */
-export const S_mtimeOffset: usize = STATE_BASE + 656;
-export const S_msip: usize = STATE_BASE + 664;
+export const S_mtimeOffset: usize = STATE_BASE + 816;
+export const S_msip: usize = STATE_BASE + 824;
 /** UART: IER, LCR, MCR, SCR, DLL, DLM, FCR, THR-empty interrupt pending */
-export const S_uart: usize = STATE_BASE + 672;
+export const S_uart: usize = STATE_BASE + 832;
 /** PLIC source priorities (source 0 does not exist) */
-export const S_plicPriority: usize = STATE_BASE + 736;
+export const S_plicPriority: usize = STATE_BASE + 896;
 /** PLIC enable bits: context 0 sources 0-63, 64-127, then context 1 */
-export const S_plicEnable: usize = STATE_BASE + 1504;
+export const S_plicEnable: usize = STATE_BASE + 1664;
 /** PLIC priority threshold per context */
-export const S_plicThreshold: usize = STATE_BASE + 1536;
+export const S_plicThreshold: usize = STATE_BASE + 1696;
 /** PLIC sources claimed and not yet completed (bits) */
-export const S_plicClaimed: usize = STATE_BASE + 1552;
+export const S_plicClaimed: usize = STATE_BASE + 1712;
 /** PLIC pending bits, latched by the gateways until claimed */
-export const S_plicPending: usize = STATE_BASE + 1568;
+export const S_plicPending: usize = STATE_BASE + 1728;
 /** why run() returned (ExitReason) */
-export const S_exitReason: usize = STATE_BASE + 1584;
+export const S_exitReason: usize = STATE_BASE + 1744;
 /** pc of the instruction that exited */
-export const S_exitPc: usize = STATE_BASE + 1592;
+export const S_exitPc: usize = STATE_BASE + 1752;
 /** trap cause for a trap exit */
-export const S_exitCause: usize = STATE_BASE + 1600;
+export const S_exitCause: usize = STATE_BASE + 1760;
 /** trap value for a trap exit */
-export const S_exitTval: usize = STATE_BASE + 1608;
+export const S_exitTval: usize = STATE_BASE + 1768;
 /** instruction bits (16 or 32) of the exiting instruction, 0 when not known */
-export const S_exitInsn: usize = STATE_BASE + 1616;
+export const S_exitInsn: usize = STATE_BASE + 1776;
+/** guest physical address of a guest-page fault exit (htval << 2 | low bits), else 0 */
+export const S_exitGpa: usize = STATE_BASE + 1784;
+/** the htinst value of a trap exit: transformed instruction or implicit-access pseudo-instruction */
+export const S_exitTinst: usize = STATE_BASE + 1792;
+/** V at the exit (1: the guest was in VS or VU) */
+export const S_exitVirt: usize = STATE_BASE + 1800;
+/** privilege at the exit */
+export const S_exitPriv: usize = STATE_BASE + 1808;
 /** guest exit code for a halt */
-export const S_exitCode: usize = STATE_BASE + 1624;
+export const S_exitCode: usize = STATE_BASE + 1816;
 /** physical address of an MMIO exit */
-export const S_mmioAddr: usize = STATE_BASE + 1632;
+export const S_mmioAddr: usize = STATE_BASE + 1824;
 /** access size in bytes */
-export const S_mmioSize: usize = STATE_BASE + 1640;
+export const S_mmioSize: usize = STATE_BASE + 1832;
 /** value stored (store), or to be supplied by the host (load) */
-export const S_mmioValue: usize = STATE_BASE + 1648;
+export const S_mmioValue: usize = STATE_BASE + 1840;
 /** 1 for a store */
-export const S_mmioIsStore: usize = STATE_BASE + 1656;
+export const S_mmioIsStore: usize = STATE_BASE + 1848;
 /** destination register of an MMIO load */
-export const S_mmioRd: usize = STATE_BASE + 1664;
+export const S_mmioRd: usize = STATE_BASE + 1856;
 /** 1 when the MMIO load sign-extends */
-export const S_mmioSigned: usize = STATE_BASE + 1672;
+export const S_mmioSigned: usize = STATE_BASE + 1864;
 /** length of the exiting instruction (2 or 4) */
-export const S_mmioLen: usize = STATE_BASE + 1680;
+export const S_mmioLen: usize = STATE_BASE + 1872;
 /** bytes of guest RAM */
-export const S_ramSize: usize = STATE_BASE + 1688;
+export const S_ramSize: usize = STATE_BASE + 1880;
 /** bit n set: exception cause n leaves the core instead of trapping */
-export const S_exitOnException: usize = STATE_BASE + 1696;
+export const S_exitOnException: usize = STATE_BASE + 1888;
 /** 1: loads/stores to unmapped addresses exit to the host instead of faulting */
-export const S_exitOnMmio: usize = STATE_BASE + 1704;
+export const S_exitOnMmio: usize = STATE_BASE + 1896;
 /** 1: WFI always exits to the host */
-export const S_exitOnWfi: usize = STATE_BASE + 1712;
+export const S_exitOnWfi: usize = STATE_BASE + 1904;
+/** bit n set: interrupt n, when it would be taken, leaves the core instead */
+export const S_exitOnInterrupt: usize = STATE_BASE + 1912;
+/** 1: TLB entries are tagged (VMID, ASID, V); 0: every context switch flushes the TLB */
+export const S_tlbTagged: usize = STATE_BASE + 1920;
 /** 1: the walker sets A/D bits; 0 (Svade): it raises a page fault */
-export const S_hardwareAD: usize = STATE_BASE + 1720;
+export const S_hardwareAD: usize = STATE_BASE + 1928;
 /** instructions per mtime tick when the timebase is instructions */
-export const S_cyclesPerTick: usize = STATE_BASE + 1728;
+export const S_cyclesPerTick: usize = STATE_BASE + 1936;
 /** 1: mtime follows the host clock at 10 MHz */
-export const S_wallClock: usize = STATE_BASE + 1736;
+export const S_wallClock: usize = STATE_BASE + 1944;
 /** physical address of tohost, or -1 */
-export const S_tohostAddr: usize = STATE_BASE + 1744;
+export const S_tohostAddr: usize = STATE_BASE + 1952;
 /** physical address of fromhost, or -1 */
-export const S_fromhostAddr: usize = STATE_BASE + 1752;
+export const S_fromhostAddr: usize = STATE_BASE + 1960;
 /** modelled TLB sets */
-export const S_tlbSets: usize = STATE_BASE + 1760;
+export const S_tlbSets: usize = STATE_BASE + 1968;
 /** modelled TLB ways */
-export const S_tlbWays: usize = STATE_BASE + 1768;
+export const S_tlbWays: usize = STATE_BASE + 1976;
 /** 1: page-walk caches (upper-level PTEs, per stage) are used */
-export const S_pwcEnabled: usize = STATE_BASE + 1776;
+export const S_pwcEnabled: usize = STATE_BASE + 1984;
 /** 1: the nested TLB (guest-physical to host-physical pages) is used */
-export const S_ntlbEnabled: usize = STATE_BASE + 1784;
+export const S_ntlbEnabled: usize = STATE_BASE + 1992;
 /** instructions retired */
-export const S_cnt_instret: usize = STATE_BASE + 1792;
+export const S_cnt_instret: usize = STATE_BASE + 2000;
 /** cycles: instructions plus idle cycles skipped by WFI */
-export const S_cnt_cycles: usize = STATE_BASE + 1800;
-/** instructions retired in U, S, (reserved), M */
-export const S_cnt_instretByMode: usize = STATE_BASE + 1808;
+export const S_cnt_cycles: usize = STATE_BASE + 2008;
+/** instructions retired in U, S, (reserved), M, VU, VS */
+export const S_cnt_instretByMode: usize = STATE_BASE + 2016;
 /** synchronous exceptions taken by the guest */
-export const S_cnt_exceptions: usize = STATE_BASE + 1840;
+export const S_cnt_exceptions: usize = STATE_BASE + 2064;
+/** traps (exceptions and interrupts) taken into M, HS and VS */
+export const S_cnt_trapsTo: usize = STATE_BASE + 2072;
 /** interrupts taken by the guest */
-export const S_cnt_interrupts: usize = STATE_BASE + 1848;
+export const S_cnt_interrupts: usize = STATE_BASE + 2096;
 /** exits to the host by reason */
-export const S_cnt_exits: usize = STATE_BASE + 1856;
+export const S_cnt_exits: usize = STATE_BASE + 2104;
 /** modelled TLB hits by access type (fetch counts once per page entered) */
-export const S_cnt_tlbHits: usize = STATE_BASE + 1920;
+export const S_cnt_tlbHits: usize = STATE_BASE + 2168;
 /** modelled TLB misses by access type */
-export const S_cnt_tlbMisses: usize = STATE_BASE + 1944;
+export const S_cnt_tlbMisses: usize = STATE_BASE + 2192;
 /** SFENCE.VMA flushes of everything */
-export const S_cnt_tlbFlushAll: usize = STATE_BASE + 1968;
+export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2216;
 /** SFENCE.VMA flushes of one address space */
-export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 1976;
+export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2224;
 /** SFENCE.VMA flushes of one page */
-export const S_cnt_tlbFlushPage: usize = STATE_BASE + 1984;
+export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2232;
+/** of the TLB hits: translations of a guest (V=1) context */
+export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2240;
+/** of the TLB misses: translations of a guest (V=1) context */
+export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2248;
+/** HFENCE.VVMA, and SFENCE.VMA executed in VS-mode */
+export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2256;
+/** HFENCE.GVMA */
+export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2264;
+/** whole-TLB flushes on a context switch (untagged TLB) */
+export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2272;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 1992;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 2280;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 2000;
+export const S_cnt_walks: usize = STATE_BASE + 2288;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 2008;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2296;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 2016;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2304;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 2024;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2312;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 2032;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2320;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 2040;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2328;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 2048;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2336;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 2056;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2344;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 2064;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2352;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 2072;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2360;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 2080;
+export const S_cnt_decodes: usize = STATE_BASE + 2368;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 2088;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2376;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 2096;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2384;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 2104;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2392;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 2112;
+export const S_cnt_fenceI: usize = STATE_BASE + 2400;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 2120;
+export const S_cnt_mmio: usize = STATE_BASE + 2408;
 export const COUNTERS_BASE: usize = S_cnt_instret;
-export const COUNTERS_WORDS: i32 = 42;
-export const STATE_WORDS: i32 = 266;
+export const COUNTERS_WORDS: i32 = 52;
+export const STATE_WORDS: i32 = 302;

@@ -104,7 +104,22 @@ export const OP_SRET: i32 = 99;
 export const OP_MRET: i32 = 100;
 export const OP_WFI: i32 = 101;
 export const OP_SFENCE_VMA: i32 = 102;
-export const OP_COUNT: i32 = 103;
+export const OP_HFENCE_VVMA: i32 = 103;
+export const OP_HFENCE_GVMA: i32 = 104;
+export const OP_HLV_B: i32 = 105;
+export const OP_HLV_BU: i32 = 106;
+export const OP_HLV_H: i32 = 107;
+export const OP_HLV_HU: i32 = 108;
+export const OP_HLVX_HU: i32 = 109;
+export const OP_HLV_W: i32 = 110;
+export const OP_HLV_WU: i32 = 111;
+export const OP_HLVX_WU: i32 = 112;
+export const OP_HLV_D: i32 = 113;
+export const OP_HSV_B: i32 = 114;
+export const OP_HSV_H: i32 = 115;
+export const OP_HSV_W: i32 = 116;
+export const OP_HSV_D: i32 = 117;
+export const OP_COUNT: i32 = 118;
 
 export const FMT_NONE: u8 = 0;
 export const FMT_R: u8 = 1;
@@ -121,6 +136,7 @@ export const FMT_CSRI: u8 = 11;
 export const FMT_AMO: u8 = 12;
 export const FMT_LR: u8 = 13;
 export const FMT_FENCEVMA: u8 = 14;
+export const FMT_HSV: u8 = 15;
 
 /** Operation id of a 32-bit instruction, or OP_ILLEGAL. Most specific mask first. */
 export function decodeOp(insn: u32): i32 {
@@ -257,6 +273,21 @@ export function decodeOp(insn: u32): i32 {
       if ((insn & 0xffffffff) == 0x30200073) return OP_MRET;
       if ((insn & 0xffffffff) == 0x10500073) return OP_WFI;
       if ((insn & 0xfe007fff) == 0x12000073) return OP_SFENCE_VMA;
+      if ((insn & 0xfe007fff) == 0x22000073) return OP_HFENCE_VVMA;
+      if ((insn & 0xfe007fff) == 0x62000073) return OP_HFENCE_GVMA;
+      if ((insn & 0xfff0707f) == 0x60004073) return OP_HLV_B;
+      if ((insn & 0xfff0707f) == 0x60104073) return OP_HLV_BU;
+      if ((insn & 0xfff0707f) == 0x64004073) return OP_HLV_H;
+      if ((insn & 0xfff0707f) == 0x64104073) return OP_HLV_HU;
+      if ((insn & 0xfff0707f) == 0x64304073) return OP_HLVX_HU;
+      if ((insn & 0xfff0707f) == 0x68004073) return OP_HLV_W;
+      if ((insn & 0xfff0707f) == 0x68104073) return OP_HLV_WU;
+      if ((insn & 0xfff0707f) == 0x68304073) return OP_HLVX_WU;
+      if ((insn & 0xfff0707f) == 0x6c004073) return OP_HLV_D;
+      if ((insn & 0xfe007fff) == 0x62004073) return OP_HSV_B;
+      if ((insn & 0xfe007fff) == 0x66004073) return OP_HSV_H;
+      if ((insn & 0xfe007fff) == 0x6a004073) return OP_HSV_W;
+      if ((insn & 0xfe007fff) == 0x6e004073) return OP_HSV_D;
       if ((insn & 0x707f) == 0x1073) return OP_CSRRW;
       if ((insn & 0x707f) == 0x2073) return OP_CSRRS;
       if ((insn & 0x707f) == 0x3073) return OP_CSRRC;
@@ -270,5 +301,5 @@ export function decodeOp(insn: u32): i32 {
 }
 
 /** Operand format of each operation id. */
-const FORMAT_OF: StaticArray<u8> = [0, 0, 0, 0, 0, 6, 6, 7, 2, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 8, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 9, 9, 9, 1, 1, 1, 1, 1, 0, 0, 0, 0, 10, 10, 10, 11, 11, 11, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 0, 0, 0, 14];
+const FORMAT_OF: StaticArray<u8> = [0, 0, 0, 0, 0, 6, 6, 7, 2, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 8, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 9, 9, 9, 1, 1, 1, 1, 1, 0, 0, 0, 0, 10, 10, 10, 11, 11, 11, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 13, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 0, 0, 0, 14, 14, 14, 13, 13, 13, 13, 13, 13, 13, 13, 13, 15, 15, 15, 15];
 @inline export function formatOf(op: i32): u8 { return unchecked(FORMAT_OF[op]); }

@@ -6,7 +6,7 @@ import {
   ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS,
   CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE, MISA_C, ST_OK, ST_TRAP,
 } from '../cpu/defs';
-import { raise, trapCause } from '../state';
+import { raise, trapCause, setAccessVa } from '../state';
 import { translate, xlatePa, fastFillData, fastFillFetch } from './translate';
 import { physLoad, physStore, busValue, ramContains, ramHost, ramStoreWatched } from '../mem/bus';
 import { decodedPageFor, decodedHostPage, STRADDLE_SLOT } from '../cpu/decoded-cache';
@@ -24,6 +24,7 @@ export let fetchPage: usize = 0;
 }
 
 export function loadSlow(vaddr: u64, size: u64): i32 {
+  setAccessVa(vaddr);
   if ((vaddr & (size - 1)) != 0) return misalignedLoad(vaddr, size);
   let st = translate(vaddr, ACCESS_READ);
   if (st != ST_OK) return st;
@@ -36,6 +37,7 @@ export function loadSlow(vaddr: u64, size: u64): i32 {
 }
 
 export function storeSlow(vaddr: u64, size: u64, v: u64): i32 {
+  setAccessVa(vaddr);
   if ((vaddr & (size - 1)) != 0) return misalignedStore(vaddr, size, v);
   let st = translate(vaddr, ACCESS_WRITE);
   if (st != ST_OK) return st;
@@ -98,6 +100,7 @@ function misalignedStore(vaddr: u64, size: u64, v: u64): i32 {
 
 /** Translates an atomic's address as a store to RAM; misaligned atomics trap. */
 function atomicAddress(vaddr: u64, size: u64, type: i32, misalignedCause: i32): i32 {
+  setAccessVa(vaddr);
   if ((vaddr & (size - 1)) != 0) return raise(misalignedCause, vaddr);
   const st = translate(vaddr, type);
   if (st != ST_OK) return st;

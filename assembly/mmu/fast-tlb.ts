@@ -7,10 +7,12 @@
 import { FAST_TLB_BASE, FAST_TLB_BLOCK, FAST_TLB_ENTRIES, REGIMES, ACCESS_TYPES, S_cnt_fastFlushes } from '../gen/layout';
 
 /** Translation regimes: the context a translation is valid in. */
-export const REGIME_BARE: i32 = 0; // M-mode, or satp = Bare
+export const REGIME_BARE: i32 = 0; // M-mode, or satp = Bare (with V=1: vsatp and hgatp Bare)
 export const REGIME_S: i32 = 1;
 export const REGIME_U: i32 = 2;
-export const PAGED_REGIMES: i32 = 0b110;
+export const REGIME_VS: i32 = 3; // V=1: two-stage (or G-stage only) translation
+export const REGIME_VU: i32 = 4;
+export const PAGED_REGIMES: i32 = 0b11110;
 export const ALL_REGIMES: i32 = (1 << REGIMES) - 1;
 
 export const INVALID_TAG: u64 = u64.MAX_VALUE;

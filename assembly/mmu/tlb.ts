@@ -1,19 +1,30 @@
-// The modelled TLB: set-associative with configurable geometry, ASID-tagged, with global pages,
-// superpages (an entry covers the page size of its leaf level); a fill takes an invalid way first,
-// else the next way in FIFO order per set.
+// The modelled TLB: set-associative with configurable geometry, tagged with the context (V and the
+// VMID for a guest) and the ASID, with global pages and superpages (an entry covers the page size
+// of its leaf level; a guest's entry the smaller of its two stages' pages). A fill takes an invalid
+// way first, else the next way in FIFO order per set.
 // Entry (32 bytes): +0 virtual page number >> (9 * level), +8 ASID (u16), +10 level (u8),
-// +11 valid (u8), +12 PTE bits 7:0 (u8), +16 physical address of the (super)page, +24 PTE address.
+// +11 valid (u8), +12 PTE bits 7:0 (u8), +13 G-stage leaf PTE bits 7:0 (u8), +14 context (u16),
+// +16 physical address of the (super)page, +24 PTE address.
 // The fast TLB holds copies of these entries; whatever leaves this TLB leaves the fast TLB too.
 import { TLB_BASE, TLB_ENTRY_BYTES, TLB_MAX_ENTRIES, S_tlbSets, S_tlbWays, S_cnt_tlbEvictions } from '../gen/layout';
 import { PTE_G } from '../cpu/defs';
 import { fastFlush, fastFlushPage, PAGED_REGIMES } from './fast-tlb';
 import { walkCachesFlush } from './walk-cache';
 
+/** Context tag bits: a guest's translation (V=1), and one made with vsatp = Bare (G-stage only). */
+export const CTX_VIRT: u16 = 0x8000;
+export const CTX_NO_VS: u16 = 0x4000;
+/** Context mask selecting V and the VMID (not the vsatp-Bare bit). */
+export const CTX_VM_MASK: u16 = 0xbfff;
+/** No address / no ASID in a flush scope. */
+export const ANY: i64 = -1;
+
 const FIFO_BASE: usize = TLB_BASE + <usize>(TLB_MAX_ENTRIES * TLB_ENTRY_BYTES);
 
 // Result of the last lookup hit
 export let hitPa: u64 = 0; // physical address of the translated byte
 export let hitPte: u8 = 0;
+export let hitPteG: u8 = 0;
 export let hitEntry: usize = 0;
 
 @inline function sets(): u64 { return load<u64>(S_tlbSets); }
@@ -21,6 +32,8 @@ export let hitEntry: usize = 0;
 @inline function entryAt(set: u64, way: u64): usize {
   return TLB_BASE + <usize>((set * ways() + way) * <u64>TLB_ENTRY_BYTES);
 }
+@inline function entryCount(): usize { return <usize>(sets() * ways()); }
+@inline function entry(i: usize): usize { return TLB_BASE + i * <usize>TLB_ENTRY_BYTES; }
 
 /** Sets the geometry (entries a power of two, ways dividing it) and empties the TLB. */
 export function tlbConfigure(entries: i32, w: i32): bool {
@@ -32,9 +45,9 @@ export function tlbConfigure(entries: i32, w: i32): bool {
   return true;
 }
 
-/** Looks up vaddr for an ASID; on a hit fills hitPa/hitPte/hitEntry. `levels` = paging levels. */
-export function tlbLookup(vaddr: u64, asid: u32, levels: i32): bool {
-  const vpn = (vaddr >> 12) & ((<u64>1 << (<u64>levels * 9)) - 1);
+/** Looks up vaddr in a context and ASID; on a hit fills hitPa/hitPte/hitPteG/hitEntry. `levels` = paging levels. */
+export function tlbLookup(vaddr: u64, asid: u32, ctx: u16, levels: i32): bool {
+  const vpn = vaddr >> 12;
   const mask = sets() - 1;
   const w = ways();
   for (let level = 0; level < levels; level++) {
@@ -42,12 +55,13 @@ export function tlbLookup(vaddr: u64, asid: u32, levels: i32): bool {
     const set = tag & mask;
     for (let way: u64 = 0; way < w; way++) {
       const e = entryAt(set, way);
-      if (load<u8>(e, 11) == 0 || load<u8>(e, 10) != level || load<u64>(e) != tag) continue;
+      if (load<u8>(e, 11) == 0 || load<u8>(e, 10) != level || load<u64>(e) != tag || load<u16>(e, 14) != ctx) continue;
       const pte = load<u8>(e, 12);
       if ((pte & <u8>PTE_G) == 0 && <u32>load<u16>(e, 8) != asid) continue;
       const pageMask = (<u64>1 << (12 + <u64>level * 9)) - 1;
       hitPa = load<u64>(e, 16) | (vaddr & pageMask);
       hitPte = pte;
+      hitPteG = load<u8>(e, 13);
       hitEntry = e;
       return true;
     }
@@ -56,20 +70,21 @@ export function tlbLookup(vaddr: u64, asid: u32, levels: i32): bool {
 }
 
 /** Inserts a translation found by the walker; the victim (if valid) leaves the fast TLB too. */
-export function tlbInsert(vaddr: u64, asid: u32, levels: i32, level: i32, pte: u64, pagePa: u64, pteAddr: u64): usize {
-  const vpn = (vaddr >> 12) & ((<u64>1 << (<u64>levels * 9)) - 1);
-  const tag = vpn >> (<u64>level * 9);
+export function tlbInsert(vaddr: u64, asid: u32, ctx: u16, level: i32, pte: u64, pteG: u64, pagePa: u64, pteAddr: u64): usize {
+  const tag = (vaddr >> 12) >> (<u64>level * 9);
   const set = tag & (sets() - 1);
   const e = victim(set);
   if (load<u8>(e, 11) != 0) {
     store<u64>(S_cnt_tlbEvictions, load<u64>(S_cnt_tlbEvictions) + 1);
-    evictFast(e, levels);
+    evictFast(e);
   }
   store<u64>(e, tag);
   store<u16>(e, <u16>asid, 8);
   store<u8>(e, <u8>level, 10);
   store<u8>(e, 1, 11);
   store<u8>(e, <u8>pte, 12);
+  store<u8>(e, <u8>pteG, 13);
+  store<u16>(e, ctx, 14);
   store<u64>(e, pagePa, 16);
   store<u64>(e, pteAddr, 24);
   return e;
@@ -89,60 +104,42 @@ function victim(set: u64): usize {
 }
 
 /** Drops the fast-TLB copies of an entry: one page for a 4 KiB entry, everything for a superpage. */
-function evictFast(e: usize, levels: i32): void {
-  const level = load<u8>(e, 10);
-  if (level != 0) { fastFlush(PAGED_REGIMES); return; }
-  // Reconstruct the canonical virtual address of the page (sign-extend from the top VA bit).
-  const vaBits = <u64>(12 + levels * 9);
-  const va = load<u64>(e) << 12;
-  fastFlushPage(<u64>(<i64>(va << (64 - vaBits)) >> (64 - vaBits)));
+function evictFast(e: usize): void {
+  if (load<u8>(e, 10) != 0) { fastFlush(PAGED_REGIMES); return; }
+  fastFlushPage(load<u64>(e) << 12);
 }
 
 /** Drops one entry (and its fast-TLB copies). */
-export function tlbInvalidate(e: usize, levels: i32): void { invalidate(e, levels); }
-
-@inline function invalidate(e: usize, levels: i32): void {
+export function tlbInvalidate(e: usize): void {
   if (load<u8>(e, 11) == 0) return;
   store<u8>(e, 0, 11);
-  evictFast(e, levels);
+  evictFast(e);
 }
 
 export function tlbFlushAll(): void {
-  const n = <usize>(sets() * ways());
-  for (let i: usize = 0; i < n; i++) store<u8>(TLB_BASE + i * <usize>TLB_ENTRY_BYTES, 0, 11);
+  const n = entryCount();
+  for (let i: usize = 0; i < n; i++) store<u8>(entry(i), 0, 11);
   fastFlush(PAGED_REGIMES);
   walkCachesFlush();
 }
 
-/** Flushes the non-global entries of one ASID. */
-export function tlbFlushAsid(asid: u32, levels: i32): void {
-  const n = <usize>(sets() * ways());
+/**
+ * Flushes the entries whose context matches (ctx & ctxMask == ctxValue), restricted to the page of
+ * `vaddr` and to the non-global entries of `asid` unless those are ANY. The walk caches, which are
+ * not tagged by address space, are emptied by every fence.
+ */
+export function tlbFlush(ctxMask: u16, ctxValue: u16, vaddr: i64, asid: i64): void {
+  const n = entryCount();
+  let superpage = false;
   for (let i: usize = 0; i < n; i++) {
-    const e = TLB_BASE + i * <usize>TLB_ENTRY_BYTES;
-    if ((load<u8>(e, 12) & <u8>PTE_G) == 0 && <u32>load<u16>(e, 8) == asid) store<u8>(e, 0, 11);
+    const e = entry(i);
+    if (load<u8>(e, 11) == 0 || (load<u16>(e, 14) & ctxMask) != ctxValue) continue;
+    if (vaddr != ANY && load<u64>(e) != (<u64>vaddr >> 12) >> (<u64>load<u8>(e, 10) * 9)) continue;
+    if (asid != ANY && ((load<u8>(e, 12) & <u8>PTE_G) != 0 || <i64>load<u16>(e, 8) != asid)) continue;
+    store<u8>(e, 0, 11);
+    if (load<u8>(e, 10) != 0) superpage = true;
   }
-  fastFlush(PAGED_REGIMES);
+  if (vaddr != ANY && !superpage) fastFlushPage(<u64>vaddr);
+  else fastFlush(PAGED_REGIMES);
   walkCachesFlush();
-}
-
-/** Flushes the entries covering vaddr: of every ASID (allAsids) or of one ASID except global ones. */
-export function tlbFlushPage(vaddr: u64, asid: u32, allAsids: bool, levels: i32): void {
-  while (tlbLookupAny(vaddr, asid, allAsids, levels)) invalidate(hitEntry, levels);
-  fastFlushPage(vaddr);
-  walkCachesFlush(); // the walk caches are not tagged by address space: any fence empties them
-}
-
-function tlbLookupAny(vaddr: u64, asid: u32, allAsids: bool, levels: i32): bool {
-  const vpn = (vaddr >> 12) & ((<u64>1 << (<u64>levels * 9)) - 1);
-  const n = <usize>(sets() * ways());
-  for (let i: usize = 0; i < n; i++) {
-    const e = TLB_BASE + i * <usize>TLB_ENTRY_BYTES;
-    if (load<u8>(e, 11) == 0) continue;
-    const level = <u64>load<u8>(e, 10);
-    if (load<u64>(e) != vpn >> (level * 9)) continue;
-    if (!allAsids && ((load<u8>(e, 12) & <u8>PTE_G) != 0 || <u32>load<u16>(e, 8) != asid)) continue;
-    hitEntry = e;
-    return true;
-  }
-  return false;
 }

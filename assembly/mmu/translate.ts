@@ -1,43 +1,87 @@
 // Address translation for the slow paths: regime selection (which fast-TLB blocks are live), the
-// modelled TLB, the walker, and filling the fast TLB with what may be cached there.
-import { S_priv, S_mstatus, S_satp, S_cnt_tlbHits, S_cnt_tlbMisses, S_cnt_pageFaults } from '../gen/layout';
+// modelled TLB, the walker, and filling the fast TLB with what may be cached there. With V=1 (or
+// for HLV/HSV) translation is two-stage: the TLB caches the combined guest-virtual to host-physical
+// translation, tagged with the VMID, the ASID and V.
 import {
-  PRV_M, PRV_S, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR, PTE_A, PTE_D,
-  ACCESS_WRITE, ACCESS_FETCH, ST_OK,
+  S_priv, S_virt, S_mstatus, S_satp, S_vsatp, S_hgatp, S_vsstatus, S_tlbTagged,
+  S_cnt_tlbHits, S_cnt_tlbMisses, S_cnt_tlbHitsVirt, S_cnt_tlbMissesVirt, S_cnt_tlbFlushSwitch, S_cnt_pageFaults,
+} from '../gen/layout';
+import {
+  PRV_M, PRV_S, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_MPV, MSTATUS_SUM, MSTATUS_MXR, PTE_A, PTE_D,
+  ACCESS_WRITE, ACCESS_FETCH, ST_OK, HGATP_VMID_SHIFT, HGATP_VMID_MASK, PRV_U,
 } from '../cpu/defs';
-import { raise } from '../state';
-import { REGIME_BARE, REGIME_S, REGIME_U, fastBlock, fastFill } from './fast-tlb';
-import { tlbLookup, tlbInsert, tlbInvalidate, hitPa, hitPte, hitEntry } from './tlb';
-import { walk, WALK_OK, walkPa, walkPte, walkLevel, walkPteAddr, levelsOf, permitted, canonical, pageFaultCause } from './walk';
+import { raise, raiseGuest, inc64 } from '../state';
+import { REGIME_BARE, REGIME_S, REGIME_U, REGIME_VS, REGIME_VU, fastBlock, fastFill } from './fast-tlb';
+import { tlbLookup, tlbInsert, tlbInvalidate, tlbFlushAll, hitPa, hitPte, hitPteG, hitEntry, CTX_VIRT, CTX_NO_VS } from './tlb';
+import {
+  walk, WALK_OK, walkPa, walkPte, walkPteG, walkLevel, walkLevelG, walkPteAddr, levelsOf, permitted,
+  canonical, pageFaultCause, guestPageFaultCause, faultGpa, faultImplicit, faultImplicitWrite,
+} from './walk';
 import { ramContains, ramHost, pageFlags } from '../mem/bus';
 
 // Live fast-TLB blocks, read by the interpreter on every access.
 export let readBlock: usize = 0;
 export let writeBlock: usize = 0;
 export let fetchBlock: usize = 0;
-let dataRegime: i32 = REGIME_BARE;
-let fetchRegime: i32 = REGIME_BARE;
 let dataPriv: i32 = PRV_M;
+let dataVirt: bool = false;
+/** The TLB context (ctx tag and ASID) seen last: an untagged TLB is flushed when it changes. */
+let lastContext: u64 = 0;
 
 /** Result of translate(). */
 export let xlatePa: u64 = 0;
 
-@inline function regimeFor(p: i32, satpMode: i32): i32 {
-  if (p == PRV_M || satpMode == 0) return REGIME_BARE;
+@inline function atpMode(reg: usize): i32 { return <i32>(load<u64>(reg) >> 60); }
+
+function regimeFor(p: i32, v: bool): i32 {
+  if (p == PRV_M) return REGIME_BARE;
+  if (v) {
+    if (atpMode(S_vsatp) == 0 && atpMode(S_hgatp) == 0) return REGIME_BARE;
+    return p == PRV_S ? REGIME_VS : REGIME_VU;
+  }
+  if (atpMode(S_satp) == 0) return REGIME_BARE;
   return p == PRV_S ? REGIME_S : REGIME_U;
 }
 
-/** Recomputes the live regimes from priv, mstatus.MPRV/MPP and satp. Call after any of them changes. */
+/**
+ * Recomputes the live regimes from priv, V, mstatus.MPRV/MPP/MPV and the address-translation
+ * registers. Call after any of them changes.
+ */
 export function refreshRegime(): void {
   const p = <i32>load<u64>(S_priv);
+  const v = load<u64>(S_virt) != 0;
   const ms = load<u64>(S_mstatus);
-  const mode = <i32>(load<u64>(S_satp) >> 60);
-  dataPriv = p == PRV_M && (ms & MSTATUS_MPRV) != 0 ? <i32>((ms >> MSTATUS_MPP_SHIFT) & 3) : p;
-  dataRegime = regimeFor(dataPriv, mode);
-  fetchRegime = regimeFor(p, mode);
+  if (p == PRV_M && (ms & MSTATUS_MPRV) != 0) {
+    dataPriv = <i32>((ms >> MSTATUS_MPP_SHIFT) & 3);
+    dataVirt = dataPriv != PRV_M && (ms & MSTATUS_MPV) != 0;
+  } else {
+    dataPriv = p;
+    dataVirt = v;
+  }
+  const dataRegime = regimeFor(dataPriv, dataVirt);
   readBlock = fastBlock(dataRegime, 0);
   writeBlock = fastBlock(dataRegime, 1);
-  fetchBlock = fastBlock(fetchRegime, 2);
+  fetchBlock = fastBlock(regimeFor(p, v), 2);
+  if (load<u64>(S_tlbTagged) == 0) flushOnSwitch(v);
+}
+
+/** Untagged TLB: a change of address space, VM or V empties it, as on hardware without ASIDs or VPIDs. */
+function flushOnSwitch(v: bool): void {
+  const ctx = v ? contextTag(true) << 16 | guestAsid() : <u64>asidOf(load<u64>(S_satp));
+  if (ctx == lastContext) return;
+  lastContext = ctx;
+  tlbFlushAll();
+  inc64(S_cnt_tlbFlushSwitch);
+}
+
+@inline function asidOf(atp: u64): u32 { return <u32>((atp >> 44) & 0xffff); }
+@inline function guestAsid(): u64 { return <u64>asidOf(load<u64>(S_vsatp)); }
+
+/** The TLB context tag: 0 for the host; for a guest V, the VMID, and whether vsatp is Bare. */
+@inline function contextTag(v: bool): u64 {
+  if (!v) return 0;
+  const vmid = (load<u64>(S_hgatp) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
+  return CTX_VIRT | vmid | (atpMode(S_vsatp) == 0 ? CTX_NO_VS : 0);
 }
 
 @inline function count(base: usize, type: i32): void {
@@ -46,42 +90,82 @@ export function refreshRegime(): void {
 }
 
 /**
- * Translates vaddr for an access of `type`. Returns ST_OK with xlatePa set, or ST_TRAP with the
- * page fault (or access fault on a page-table reference) recorded.
+ * Translates vaddr for an access of `type` by the current privilege and V (data accesses honour
+ * MPRV). Returns ST_OK with xlatePa set, or ST_TRAP with the fault recorded.
  */
 export function translate(vaddr: u64, type: i32): i32 {
-  const effPriv = type == ACCESS_FETCH ? <i32>load<u64>(S_priv) : dataPriv;
-  const satp = load<u64>(S_satp);
-  const mode = <i32>(satp >> 60);
-  if (effPriv == PRV_M || mode == 0) { xlatePa = vaddr; return ST_OK; }
-  const levels = levelsOf(mode);
-  // Checked before the TLB, whose tags keep only the address's low bits.
-  if (!canonical(vaddr, levels)) {
-    store<u64>(S_cnt_pageFaults, load<u64>(S_cnt_pageFaults) + 1);
-    return raise(pageFaultCause(type), vaddr);
-  }
-  const asid = <u32>((satp >> 44) & 0xffff);
+  if (type == ACCESS_FETCH) return translateAs(vaddr, type, <i32>load<u64>(S_priv), load<u64>(S_virt) != 0, false);
+  return translateAs(vaddr, type, dataPriv, dataVirt, false);
+}
+
+/**
+ * Translates vaddr as privilege `effPriv` with V = `v` (HLV/HSV choose these themselves; `hlvx`:
+ * execute permission stands in for read).
+ */
+export function translateAs(vaddr: u64, type: i32, effPriv: i32, v: bool, hlvx: bool): i32 {
+  if (effPriv == PRV_M) { xlatePa = vaddr; return ST_OK; }
   const ms = load<u64>(S_mstatus);
-  const sum = (ms & MSTATUS_SUM) != 0;
-  const mxr = (ms & MSTATUS_MXR) != 0;
-  const hit = tlbLookup(vaddr, asid, levels);
-  if (hit) {
-    const need = PTE_A | (type == ACCESS_WRITE ? PTE_D : 0);
-    if (permitted(<u64>hitPte, type, effPriv, sum, mxr) && (<u64>hitPte & need) == need) {
-      count(S_cnt_tlbHits, type);
-      xlatePa = hitPa;
-      return ST_OK;
-    }
+  let atp: u64, hgatp: u64 = 0, levels: i32, sum: bool, mxr: bool;
+  if (v) {
+    atp = load<u64>(S_vsatp);
+    hgatp = load<u64>(S_hgatp);
+    if ((atp >> 60) == 0 && (hgatp >> 60) == 0) { xlatePa = vaddr; return ST_OK; }
+    const vss = load<u64>(S_vsstatus);
+    sum = (vss & MSTATUS_SUM) != 0;
+    mxr = ((vss | ms) & MSTATUS_MXR) != 0;
+    levels = levelsOf(<i32>((atp >> 60) != 0 ? atp >> 60 : hgatp >> 60));
+  } else {
+    atp = load<u64>(S_satp);
+    if ((atp >> 60) == 0) { xlatePa = vaddr; return ST_OK; }
+    sum = (ms & MSTATUS_SUM) != 0;
+    mxr = (ms & MSTATUS_MXR) != 0;
+    levels = levelsOf(<i32>(atp >> 60));
+  }
+  const vsBare = (atp >> 60) == 0;
+  // Checked before the TLB, whose tags keep only the address's page number.
+  if (!vsBare && !canonical(vaddr, levels)) {
+    store<u64>(S_cnt_pageFaults, load<u64>(S_cnt_pageFaults) + 1);
+    return v ? raiseGuest(pageFaultCause(type), vaddr, 0, 0) : raise(pageFaultCause(type), vaddr);
+  }
+  const asid = asidOf(atp);
+  const ctx = <u16>contextTag(v);
+  const gMxr = (ms & MSTATUS_MXR) != 0;
+  const hit = tlbLookup(vaddr, asid, ctx, levels);
+  if (hit && hitAllows(type, effPriv, sum, mxr, gMxr, vsBare, v, hlvx)) {
+    count(S_cnt_tlbHits, type);
+    if (v) inc64(S_cnt_tlbHitsVirt);
+    xlatePa = hitPa;
+    return ST_OK;
   }
   count(S_cnt_tlbMisses, type);
-  const cause = walk(vaddr, type, effPriv, satp, sum, mxr, true);
-  if (cause != WALK_OK) return raise(cause, vaddr);
+  if (v) inc64(S_cnt_tlbMissesVirt);
+  const cause = walk(vaddr, type, effPriv, atp, sum, mxr, true, hgatp, gMxr, hlvx);
+  if (cause != WALK_OK) return fault(cause, vaddr, type, v);
   // The walk's result replaces a cached entry that did not allow this access (its PTE may differ).
-  if (hit) tlbInvalidate(hitEntry, levels);
-  const pageBytes = <u64>1 << (12 + <u64>walkLevel * 9);
-  tlbInsert(vaddr, asid, levels, walkLevel, walkPte, walkPa & ~(pageBytes - 1), walkPteAddr);
+  if (hit) tlbInvalidate(hitEntry);
+  const level = !v ? walkLevel : vsBare ? walkLevelG : min(walkLevel, walkLevelG);
+  const pageBytes = <u64>1 << (12 + <u64>level * 9);
+  tlbInsert(vaddr, asid, ctx, level, walkPte, v ? walkPteG : 0, walkPa & ~(pageBytes - 1), walkPteAddr);
   xlatePa = walkPa;
   return ST_OK;
+}
+
+/** Whether a TLB hit allows the access: the guest's leaf, and for a guest the G-stage leaf (a U-mode access). */
+@inline function hitAllows(type: i32, effPriv: i32, sum: bool, mxr: bool, gMxr: bool, vsBare: bool, v: bool, hlvx: bool): bool {
+  const need = PTE_A | (type == ACCESS_WRITE ? PTE_D : 0);
+  if (!vsBare && (!permitted(<u64>hitPte, type, effPriv, sum, mxr, hlvx) || (<u64>hitPte & need) != need)) return false;
+  if (v && (!permitted(<u64>hitPteG, type, PRV_U, false, gMxr, hlvx) || (<u64>hitPteG & need) != need)) return false;
+  return true;
+}
+
+/** Records a failed walk: a guest-page fault carries its guest physical address and htinst pseudo-instruction. */
+function fault(cause: i32, vaddr: u64, type: i32, v: bool): i32 {
+  if (!v) return raise(cause, vaddr);
+  if (cause != guestPageFaultCause(type)) return raiseGuest(cause, vaddr, 0, 0);
+  // Implicit accesses of the VS-stage walk report the spec's pseudo-instructions: a 64-bit PTE
+  // read (0x3000) or write (0x3020, the A/D update).
+  const tinst: u64 = faultImplicit ? (faultImplicitWrite ? 0x3020 : 0x3000) : 0;
+  return raiseGuest(cause, vaddr, faultGpa, tinst);
 }
 
 /**
@@ -100,4 +184,3 @@ export function fastFillData(vaddr: u64, pa: u64, type: i32): void {
 export function fastFillFetch(vaddr: u64, decodedPage: usize): void {
   fastFill(fetchBlock, vaddr, <u64>decodedPage);
 }
-

@@ -33,8 +33,16 @@ export let walkRefsG: i32 = 0;
 /** For a guest-page fault: the guest physical address that faulted, and whether it was a VS-stage PTE. */
 export let faultGpa: u64 = 0;
 export let faultImplicit: bool = false;
-/** Level of the G-stage leaf of the last two-stage walk's final address. */
+/** For an implicit access's guest-page fault: true when it was the A/D update (a write), not the PTE read. */
+export let faultImplicitWrite: bool = false;
+/** Level and PTE of the G-stage leaf of the last two-stage walk's final address. */
 export let walkLevelG: i32 = 0;
+export let walkPteG: u64 = 0;
+
+// Per-walk modifiers: the G-stage's MXR (mstatus.MXR; the VS stage gets vsstatus.MXR | mstatus.MXR)
+// and HLVX, for which execute permission takes the place of read permission in both stages.
+let mxrG: bool = false;
+let execForRead: bool = false;
 
 // Result of stage() for the G-stage, kept apart so a nested G walk does not clobber the VS walk.
 let gPa: u64 = 0;
@@ -64,8 +72,8 @@ let gLeafPte: u64 = 0;
  * Leaf permission check (step 5): execute needs X; load needs R, or X with MXR; store needs W.
  * U-mode needs U; S-mode may touch U pages only with SUM and never execute them.
  */
-export function permitted(pte: u64, type: i32, effPriv: i32, sum: bool, mxr: bool): bool {
-  if (type == ACCESS_FETCH) { if ((pte & PTE_X) == 0) return false; }
+export function permitted(pte: u64, type: i32, effPriv: i32, sum: bool, mxr: bool, hlvx: bool = false): bool {
+  if (type == ACCESS_FETCH || hlvx) { if ((pte & PTE_X) == 0) return false; }
   else if (type == ACCESS_WRITE) { if ((pte & PTE_W) == 0) return false; }
   else if ((pte & PTE_R) == 0 && !(mxr && (pte & PTE_X) != 0)) return false;
   if ((pte & PTE_U) != 0) {
@@ -76,20 +84,25 @@ export function permitted(pte: u64, type: i32, effPriv: i32, sum: bool, mxr: boo
 
 /**
  * Walks for vaddr under `satp`; when `hgatp` selects a G-stage, satp is the guest's vsatp and the
- * walk is two-stage. Returns WALK_OK with walkPa/walkPte/walkLevel/walkPteAddr filled, or the
- * exception cause (for guest-page faults also faultGpa and faultImplicit).
+ * walk is two-stage, with `gMxr` the G-stage's MXR. `hlvx`: execute permission stands in for read.
+ * Returns WALK_OK with walkPa/walkPte/walkLevel/walkPteAddr filled, or the exception cause (for
+ * guest-page faults also faultGpa and faultImplicit).
  */
-export function walk(vaddr: u64, type: i32, effPriv: i32, satp: u64, sum: bool, mxr: bool, sideEffects: bool, hgatp: u64 = 0): i32 {
+export function walk(vaddr: u64, type: i32, effPriv: i32, satp: u64, sum: bool, mxr: bool, sideEffects: bool,
+  hgatp: u64 = 0, gMxr: bool = false, hlvx: bool = false): i32 {
   walkRefs = 0;
   walkRefsG = 0;
   faultImplicit = false;
+  faultImplicitWrite = false;
+  mxrG = gMxr;
+  execForRead = hlvx;
   if (sideEffects) store<u64>(S_cnt_walks, load<u64>(S_cnt_walks) + 1);
   let r: i32;
   const vsMode = <i32>(satp >> 60);
   if (vsMode == 0) {
     // Only a G-stage (vsatp = Bare): the guest virtual address is the guest physical address.
-    r = stage(vaddr, type, type, PRV_U, hgatp, false, mxr, sideEffects, true);
-    if (r == WALK_OK) { walkPa = gPa; walkLevel = gLevel; walkLevelG = gLevel; walkPte = 0; walkPteAddr = 0; }
+    r = stage(vaddr, type, type, PRV_U, hgatp, false, mxrG, sideEffects, true);
+    if (r == WALK_OK) { walkPa = gPa; walkLevel = gLevel; walkLevelG = gLevel; walkPteG = gLeafPte; walkPte = 0; walkPteAddr = 0; }
   } else {
     r = stage(vaddr, type, type, effPriv, satp, sum, mxr, sideEffects, false, hgatp);
   }
@@ -102,21 +115,25 @@ export function walk(vaddr: u64, type: i32, effPriv: i32, satp: u64, sum: bool, 
 }
 
 /** Translates a guest physical address through the G-stage (for the VS stage's implicit accesses). */
-function throughG(gpa: u64, permType: i32, causeType: i32, hgatp: u64, mxr: bool, sideEffects: bool, implicit: bool): i32 {
-  if ((hgatp >> 60) == 0) { gPa = gpa; gLevel = 0; return WALK_OK; }
+function throughG(gpa: u64, permType: i32, causeType: i32, hgatp: u64, sideEffects: bool, implicit: bool): i32 {
+  if ((hgatp >> 60) == 0) { gPa = gpa; gLevel = 0; gLeafPte = 0xff; return WALK_OK; }
   const root = (hgatp & 0xfff_ffff_fffc) << 12;
   const useNtlb = sideEffects && ntlbOn();
   if (useNtlb) {
     const page = ntlbLookup(root, gpa);
     const need = PTE_A | (permType == ACCESS_WRITE ? PTE_D : 0);
-    if (page != u64.MAX_VALUE && permitted(ntlbPte, permType, PRV_U, false, mxr) && (ntlbPte & need) == need) {
+    if (page != u64.MAX_VALUE && permitted(ntlbPte, permType, PRV_U, false, mxrG, execForRead && !implicit) && (ntlbPte & need) == need) {
       gPa = page | (gpa & 0xfff);
       gLevel = 0;
+      gLeafPte = ntlbPte;
       return WALK_OK;
     }
   }
-  const r = stage(gpa, permType, causeType, PRV_U, hgatp, false, mxr, sideEffects, true);
-  if (r != WALK_OK && r == guestPageFaultCause(causeType)) faultImplicit = implicit;
+  const r = stage(gpa, permType, causeType, PRV_U, hgatp, false, mxrG, sideEffects, true, 0, implicit);
+  if (r != WALK_OK && r == guestPageFaultCause(causeType)) {
+    faultImplicit = implicit;
+    faultImplicitWrite = implicit && permType == ACCESS_WRITE;
+  }
   if (r == WALK_OK && useNtlb) ntlbInsert(root, gpa, gPa & ~0xfff, gLeafPte);
   return r;
 }
@@ -127,7 +144,7 @@ function throughG(gpa: u64, permType: i32, causeType: i32, hgatp: u64, mxr: bool
  * reported as the original access). `g` selects the G-stage rules; `hgatp` (VS stage only) the
  * G-stage that PTE addresses and the result go through.
  */
-function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64, sum: bool, mxr: bool, sideEffects: bool, g: bool, hgatp: u64 = 0): i32 {
+function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64, sum: bool, mxr: bool, sideEffects: bool, g: bool, hgatp: u64 = 0, implicit: bool = false): i32 {
   const levels = levelsOf(<i32>(atp >> 60));
   const fault = g ? guestPageFaultCause(causeType) : pageFaultCause(causeType);
   // Addresses beyond the translated width: non-canonical (VA), or high bits set (GPA)
@@ -157,7 +174,7 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
     pteAddr = a + (((addr >> (12 + <u64>i * 9)) & indexMask) << 3);
     let hostPteAddr = pteAddr;
     if (!g && (hgatp >> 60) != 0) {
-      const r = throughG(pteAddr, ACCESS_READ, causeType, hgatp, mxr, sideEffects, true);
+      const r = throughG(pteAddr, ACCESS_READ, causeType, hgatp, sideEffects, true);
       if (r != WALK_OK) return r;
       hostPteAddr = gPa;
     }
@@ -179,7 +196,7 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
     if (usePwc) pwcInsert(g, root, i + 1, addr, a);
   }
   // 5. leaf permissions (G-stage accesses are checked as U-mode accesses)
-  if (!permitted(pte, permType, effPriv, sum, mxr)) return g ? gFault(addr, fault) : fault;
+  if (!permitted(pte, permType, effPriv, sum, mxr, execForRead && !implicit)) return g ? gFault(addr, fault) : fault;
   // 6. a superpage's low PPN fields must be zero
   const ppn = (pte >> 10) & 0xfff_ffff_ffff;
   const lowMask = (<u64>1 << (<u64>i * 9)) - 1;
@@ -191,7 +208,7 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
     if (sideEffects) {
       let hostPteAddr = pteAddr;
       if (!g && (hgatp >> 60) != 0) { // the update is a store the G-stage must allow
-        const r = throughG(pteAddr, ACCESS_WRITE, causeType, hgatp, mxr, sideEffects, true);
+        const r = throughG(pteAddr, ACCESS_WRITE, causeType, hgatp, sideEffects, true);
         if (r != WALK_OK) return r;
         hostPteAddr = gPa;
       }
@@ -209,10 +226,11 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
   walkPteAddr = pteAddr;
   // A two-stage walk ends with the G-stage translation of the guest physical address.
   if ((hgatp >> 60) != 0) {
-    const r = throughG(out, permType, causeType, hgatp, mxr, sideEffects, false);
+    const r = throughG(out, permType, causeType, hgatp, sideEffects, false);
     if (r != WALK_OK) return r;
     walkPa = gPa;
     walkLevelG = gLevel;
+    walkPteG = gLeafPte;
     return WALK_OK;
   }
   walkPa = out;

@@ -51,6 +51,7 @@ export function disassemble(bits: number, pc: bigint, expand: (c: number) => num
     case 'AMO': return `${name} ${rd}, ${rs2}, (${rs1})`;
     case 'LR': return `${name} ${rd}, (${rs1})`;
     case 'FENCEVMA': return `${name} ${rs1}, ${rs2}`;
+    case 'HSV': return `${name} ${rs2}, (${rs1})`;
     default: return name;
   }
 }

@@ -180,6 +180,17 @@ export const sret = () => 0x10200073;
 export const wfi = () => 0x10500073;
 export const sfence_vma = (rs1: Reg = 0, rs2: Reg = 0) => rType(SYSTEM, 0, 0x09, 0, rs1, rs2);
 
+// Hypervisor extension: the fences, and the virtual-machine loads (funct7 and the rs2 field select
+// the width and form) and stores (funct7 selects the width).
+export const hfence_vvma = (rs1: Reg = 0, rs2: Reg = 0) => rType(SYSTEM, 0, 0x11, 0, rs1, rs2);
+export const hfence_gvma = (rs1: Reg = 0, rs2: Reg = 0) => rType(SYSTEM, 0, 0x31, 0, rs1, rs2);
+const hlvOp = (funct7: number, form: number) => (rd: Reg, rs1: Reg) => rType(SYSTEM, 4, funct7, rd, rs1, form);
+export const hlv_b = hlvOp(0x30, 0), hlv_bu = hlvOp(0x30, 1), hlv_h = hlvOp(0x32, 0), hlv_hu = hlvOp(0x32, 1);
+export const hlvx_hu = hlvOp(0x32, 3), hlv_w = hlvOp(0x34, 0), hlv_wu = hlvOp(0x34, 1), hlvx_wu = hlvOp(0x34, 3);
+export const hlv_d = hlvOp(0x36, 0);
+const hsvOp = (funct7: number) => (rs2: Reg, rs1: Reg) => rType(SYSTEM, 4, funct7, 0, rs1, rs2);
+export const hsv_b = hsvOp(0x31), hsv_h = hsvOp(0x33), hsv_w = hsvOp(0x35), hsv_d = hsvOp(0x37);
+
 // ---------------------------------------------------------------------------------------------
 // RV64C (16-bit). rd'/rs1'/rs2' operands are full register numbers and must be x8..x15.
 

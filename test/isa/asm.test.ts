@@ -85,6 +85,16 @@ function cases32(rng: Rng): Case[] {
   add('wfi', 'wfi', A.wfi());
   add('sfence.vma', 'sfence.vma', A.sfence_vma());
   for (let k = 0; k < N; k++) { const [s1, s2] = [r(), r()]; add('sfence.vma', `sfence.vma ${x(s1)}, ${x(s2)}`, A.sfence_vma(s1, s2)); }
+  for (let k = 0; k < N; k++) {
+    const [s1, s2] = [r(), r()];
+    add('hfence.vvma', `hfence.vvma ${x(s1)}, ${x(s2)}`, A.hfence_vvma(s1, s2));
+    add('hfence.gvma', `hfence.gvma ${x(s1)}, ${x(s2)}`, A.hfence_gvma(s1, s2));
+  }
+  const HLV: [string, (rd: number, rs1: number) => number][] = [['hlv.b', A.hlv_b], ['hlv.bu', A.hlv_bu], ['hlv.h', A.hlv_h],
+    ['hlv.hu', A.hlv_hu], ['hlvx.hu', A.hlvx_hu], ['hlv.w', A.hlv_w], ['hlv.wu', A.hlv_wu], ['hlvx.wu', A.hlvx_wu], ['hlv.d', A.hlv_d]];
+  for (const [name, f] of HLV) for (let k = 0; k < N; k++) { const [d, s1] = [r(), r()]; add(name, `${name} ${x(d)}, (${x(s1)})`, f(d, s1)); }
+  const HSV: [string, (rs2: number, rs1: number) => number][] = [['hsv.b', A.hsv_b], ['hsv.h', A.hsv_h], ['hsv.w', A.hsv_w], ['hsv.d', A.hsv_d]];
+  for (const [name, f] of HSV) for (let k = 0; k < N; k++) { const [s2, s1] = [r(), r()]; add(name, `${name} ${x(s2)}, (${x(s1)})`, f(s2, s1)); }
 
   const CSR: Record<string, [(rd: number, csr: number, src: number) => number, boolean]> = {
     csrrw: [A.csrrw, false], csrrs: [A.csrrs, false], csrrc: [A.csrrc, false],
@@ -194,7 +204,7 @@ function assemble(list: Case[]): Uint8Array {
   try {
     const src = ['.option norelax', ...list.map((c) => `${c.size === 2 ? '.option rvc' : '.option norvc'}\n${c.text}`)].join('\n') + '\n';
     writeFileSync(join(dir, 't.s'), src);
-    execFileSync(AS, ['-march=rv64gc_zicsr_zifencei', '-mabi=lp64d', '-o', join(dir, 't.o'), join(dir, 't.s')], { stdio: 'pipe' });
+    execFileSync(AS, ['-march=rv64gc_zicsr_zifencei_h', '-mabi=lp64d', '-o', join(dir, 't.o'), join(dir, 't.s')], { stdio: 'pipe' });
     execFileSync(OBJCOPY, ['-O', 'binary', '-j', '.text', join(dir, 't.o'), join(dir, 't.bin')], { stdio: 'pipe' });
     return new Uint8Array(readFileSync(join(dir, 't.bin')));
   } finally {
