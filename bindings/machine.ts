@@ -36,6 +36,10 @@ export interface MachineConfig {
   tlb?: { entries: number; ways: number };
   /** Walk accelerators: page-walk caches of upper-level PTEs per stage, and the nested TLB (both off by default). */
   walkCaches?: { pwc: boolean; ntlb: boolean };
+  /** Interrupts (bit n = interrupt n) that exit to the host, still pending, instead of being taken. */
+  exitOnInterrupt?: bigint;
+  /** TLB entries tagged with VMID, ASID and V (default); false: every context switch flushes the TLB. */
+  tlbTagged?: boolean;
 }
 
 /** A copy of a whole machine: architectural state, device state, console rings and RAM. */
@@ -93,7 +97,14 @@ export class Machine {
     const s = this.state;
     const at = (f: StateField) => s[STATE[f].index];
     const exit: ExitRecord = { reason, pc: at('exitPc'), insn: Number(at('exitInsn')) };
-    if (reason === 'trap') { exit.cause = Number(at('exitCause')); exit.tval = at('exitTval'); }
+    if (reason === 'trap' || reason === 'interrupt') {
+      exit.cause = Number(at('exitCause'));
+      exit.tval = at('exitTval');
+      exit.gpa = at('exitGpa');
+      exit.tinst = Number(at('exitTinst'));
+      exit.virt = at('exitVirt') !== 0n;
+      exit.priv = Number(at('exitPriv'));
+    }
     if (reason === 'halt') exit.code = Number(at('exitCode'));
     if (reason === 'mmio') {
       exit.mmio = { addr: at('mmioAddr'), size: Number(at('mmioSize')), isStore: at('mmioIsStore') !== 0n, value: at('mmioValue') };
@@ -126,6 +137,8 @@ export class Machine {
     if (c.wallClock !== undefined) this.setWord('wallClock', c.wallClock ? 1n : 0n);
     if (tlb) this.core.configureTlb(tlb.entries, tlb.ways);
     if (c.walkCaches) this.core.setWalkCaches(c.walkCaches.pwc ? 1 : 0, c.walkCaches.ntlb ? 1 : 0);
+    if (c.exitOnInterrupt !== undefined) this.setWord('exitOnInterrupt', c.exitOnInterrupt);
+    if (c.tlbTagged !== undefined) { this.setWord('tlbTagged', c.tlbTagged ? 1n : 0n); this.core.flushCaches(); }
   }
 
   /** Physical addresses of the HTIF words (from the image's symbols). */
@@ -143,7 +156,15 @@ export class Machine {
   get priv(): number { return Number(this.word('priv')); }
   set priv(p: number) {
     if (p !== 0 && p !== 1 && p !== 3) throw new MachineError(`privilege ${p} is not 0, 1 or 3`);
+    if (p === 3 && this.virt) throw new MachineError('M-mode has no virtual counterpart: clear virt first');
     this.setWord('priv', BigInt(p));
+    this.core.stateChanged();
+  }
+  /** The virtualization mode V of the hypervisor extension: true in VS (priv 1) and VU (priv 0). */
+  get virt(): boolean { return this.word('virt') !== 0n; }
+  set virt(v: boolean) {
+    if (v && this.priv === 3) throw new MachineError('V=1 needs privilege 0 (VU) or 1 (VS), not M');
+    this.setWord('virt', v ? 1n : 0n);
     this.core.stateChanged();
   }
 

@@ -65,9 +65,14 @@ export function refreshRegime(): void {
   if (load<u64>(S_tlbTagged) == 0) flushOnSwitch(v);
 }
 
-/** Untagged TLB: a change of address space, VM or V empties it, as on hardware without ASIDs or VPIDs. */
+/**
+ * Untagged TLB: any change of V, the host's ASID, the VMID or the guest's ASID empties it, as on
+ * hardware without ASIDs or VPIDs (where the hypervisor must flush on every world switch).
+ */
 function flushOnSwitch(v: bool): void {
-  const ctx = v ? contextTag(true) << 16 | guestAsid() : <u64>asidOf(load<u64>(S_satp));
+  // One word of disjoint fields: satp MODE|ASID (bits 19:0), vsatp MODE|ASID (39:20), VMID (57:44), V (63)
+  const ctx = (v ? <u64>1 << 63 : 0) | (load<u64>(S_satp) >> 44) | ((load<u64>(S_vsatp) >> 44) << 20) |
+    (load<u64>(S_hgatp) & (<u64>0x3fff << 44));
   if (ctx == lastContext) return;
   lastContext = ctx;
   tlbFlushAll();
@@ -75,7 +80,6 @@ function flushOnSwitch(v: bool): void {
 }
 
 @inline function asidOf(atp: u64): u32 { return <u32>((atp >> 44) & 0xffff); }
-@inline function guestAsid(): u64 { return <u64>asidOf(load<u64>(S_vsatp)); }
 
 /** The TLB context tag: 0 for the host; for a guest V, the VMID, and whether vsatp is Bare. */
 @inline function contextTag(v: bool): u64 {
