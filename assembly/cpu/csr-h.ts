@@ -20,6 +20,7 @@ const HSTATUS = 0x600, HEDELEG = 0x602, HIDELEG = 0x603, HIE = 0x604, HTIMEDELTA
 const HCOUNTEREN = 0x606, HGEIE = 0x607, HENVCFG = 0x60a, HTVAL = 0x643, HIP = 0x644, HVIP = 0x645;
 const HTINST = 0x64a, HGATP = 0x680, HGEIP = 0xe12, MTINST = 0x34a, MTVAL2 = 0x34b;
 
+const VSSIP: u64 = 1 << 2;
 /** hie/hip bits: the VS interrupts and SGEI. */
 const H_INTERRUPT_VIEW: u64 = VS_INTERRUPTS | (1 << 12);
 /** hgatp fields kept: MODE, a 14-bit VMID, and the PPN with its two low bits zero (16 KiB root). */
@@ -76,7 +77,7 @@ export function writeH(csr: i32, v: u64): bool {
     case HEDELEG: store<u64>(S_hedeleg, v & HEDELEG_WRITABLE); break;
     case HIDELEG: store<u64>(S_hideleg, v & HIDELEG_WRITABLE); break;
     case HIE: store<u64>(S_mie, (load<u64>(S_mie) & ~VS_INTERRUPTS) | (v & VS_INTERRUPTS)); break;
-    case HIP: setHvipBits(2, v); break; // only VSSIP is writable through hip
+    case HIP: setHvipBits(VSSIP, v); break; // only VSSIP is writable through hip
     case HVIP: setHvipBits(VS_INTERRUPTS, v); break;
     case HTIMEDELTA: store<u64>(S_htimedelta, v); break;
     case HCOUNTEREN: store<u64>(S_hcounteren, v & 0xffff_ffff); break;
@@ -93,7 +94,7 @@ export function writeH(csr: i32, v: u64): bool {
       store<u64>(S_mie, (load<u64>(S_mie) & ~m) | ((v << 1) & m));
       break;
     }
-    case VSIP: setHvipBits(load<u64>(S_hideleg) & 2, v << 1); break; // only SSIP, when delegated
+    case VSIP: setHvipBits(load<u64>(S_hideleg) & VSSIP, v << 1); break; // only SSIP, when delegated
     case VSTVEC: if ((v & 3) < 2) store<u64>(S_vstvec, v); break;
     case VSSCRATCH: store<u64>(S_vsscratch, v); break;
     case VSEPC: store<u64>(S_vsepc, v & ~1); break;
