@@ -6,10 +6,11 @@ import {
   S_pc, S_priv, S_mstatus, S_misa, S_ramSize, S_reservation, S_cyclesPerTick, S_tohostAddr,
   S_fromhostAddr, S_mtimecmp, S_mmioRd, S_mmioSigned, S_mmioSize, S_mmioLen, S_mmioIsStore,
   S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode, S_hardwareAD, S_tlbSets, S_pwcEnabled, S_ntlbEnabled,
-  S_virt, S_mideleg, S_tlbTagged,
+  S_virt, S_mideleg, S_tlbTagged, S_cnt_tlbFlushAll,
 } from './gen/layout';
 import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG } from './cpu/defs';
-import { setReg } from './state';
+import { setReg, inc64 } from './state';
+import { mtime } from './dev/clint';
 import { expandCompressed } from './cpu/rvc';
 import { run as interpret, foldFastHits } from './cpu/interpreter';
 import { refreshRegime } from './mmu/translate';
@@ -136,6 +137,14 @@ export function setWalkCaches(pwc: bool, ntlb: bool): void {
   tlbFlushAll();
 }
 export function tlbEntries(): i32 { return <i32>(load<u64>(S_tlbSets) * load<u64>(S_tlbSets + 8)); }
+
+// --- for a hypervisor outside the core ---
+/** Flushes the modelled TLB as an SFENCE.VMA of everything would (counted as one). */
+export function flushTlb(): void { tlbFlushAll(); inc64(S_cnt_tlbFlushAll); }
+/** mtime now. */
+export function timeNow(): u64 { return mtime(); }
+/** Sets mtimecmp (the CLINT's compare register) as a store to it would. */
+export function setTimerCompare(v: u64): void { store<u64>(S_mtimecmp, v); }
 
 /** Privilege-level change or satp/mstatus written by the host: recompute derived state. */
 export function stateChanged(): void { fastFlush(ALL_REGIMES); refreshRegime(); refreshAlign(); }

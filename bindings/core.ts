@@ -12,6 +12,9 @@ export interface CoreExports {
   init(ramBytes: bigint): number;
   reset(pc: bigint): void;
   flushCaches(): void;
+  flushTlb(): void;
+  timeNow(): bigint;
+  setTimerCompare(v: bigint): void;
   setHtif(tohost: bigint, fromhost: bigint): void;
   run(budget: number): number;
   hostWrote(pa: bigint, len: bigint): void;

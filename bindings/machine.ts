@@ -141,6 +141,16 @@ export class Machine {
     if (c.tlbTagged !== undefined) { this.setWord('tlbTagged', c.tlbTagged ? 1n : 0n); this.core.flushCaches(); }
   }
 
+  /** Instructions retired so far (exact between runs). */
+  get instructions(): bigint { return this.word('cnt_instret'); }
+  /** Flushes the modelled TLB (and the walk caches), as an SFENCE.VMA of everything: for a hypervisor that edited page tables the hart uses. */
+  flushTlb(): void { this.core.flushTlb(); }
+  /** The CLINT's mtime now. */
+  get time(): bigint { return BigInt.asUintN(64, this.core.timeNow()); }
+  /** The CLINT's mtimecmp (all ones: no timer interrupt). */
+  set timerCompare(v: bigint) { this.core.setTimerCompare(BigInt.asUintN(64, v)); }
+  get timerCompare(): bigint { return this.word('mtimecmp'); }
+
   /** Physical addresses of the HTIF words (from the image's symbols). */
   setHtif(tohost?: bigint, fromhost?: bigint): void {
     this.core.setHtif(tohost ?? 0xffff_ffff_ffff_ffffn, fromhost ?? 0xffff_ffff_ffff_ffffn);

@@ -89,6 +89,15 @@ function stateFields() {
   });
 }
 
+/** Regions must be in order and must not overlap (the last, RAM, is sized at run time). */
+function checkRegions() {
+  for (let i = 1; i < REGIONS.length; i++) {
+    const [prev, base, size] = REGIONS[i - 1];
+    if (base + size > REGIONS[i][1]) throw new Error(`layout: region ${prev} overlaps ${REGIONS[i][0]}`);
+  }
+}
+checkRegions();
+
 function genLayoutAs(fields) {
   let s = banner('spec/layout.mjs');
   for (const [name, base, size, doc] of REGIONS) {

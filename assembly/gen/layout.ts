@@ -17,8 +17,11 @@ export const FAST_TLB_SIZE: usize = 0x20000;
 /** the modelled set-associative TLB, 32-byte entries */
 export const TLB_BASE: usize = 0x140000;
 export const TLB_SIZE: usize = 0x20000;
+/** the modelled TLB's FIFO replacement pointer, one byte per set */
+export const TLB_FIFO_BASE: usize = 0x160000;
+export const TLB_FIFO_SIZE: usize = 0x1000;
 /** decoded-page directory: physical page tag per decoded page */
-export const DECODED_DIR_BASE: usize = 0x160000;
+export const DECODED_DIR_BASE: usize = 0x161000;
 export const DECODED_DIR_SIZE: usize = 0x2000;
 /** pre-decoded instruction pages (2048 16-byte slots + sentinel + header each) */
 export const DECODED_BASE: usize = 0x200000;

@@ -6,7 +6,7 @@
 // +11 valid (u8), +12 PTE bits 7:0 (u8), +13 G-stage leaf PTE bits 7:0 (u8), +14 context (u16),
 // +16 physical address of the (super)page, +24 PTE address.
 // The fast TLB holds copies of these entries; whatever leaves this TLB leaves the fast TLB too.
-import { TLB_BASE, TLB_ENTRY_BYTES, TLB_MAX_ENTRIES, S_tlbSets, S_tlbWays, S_cnt_tlbEvictions } from '../gen/layout';
+import { TLB_BASE, TLB_FIFO_BASE, TLB_FIFO_SIZE, TLB_ENTRY_BYTES, TLB_MAX_ENTRIES, S_tlbSets, S_tlbWays, S_cnt_tlbEvictions } from '../gen/layout';
 import { PTE_G } from '../cpu/defs';
 import { fastFlush, fastFlushPage, PAGED_REGIMES } from './fast-tlb';
 import { walkCachesFlush } from './walk-cache';
@@ -19,7 +19,8 @@ export const CTX_VM_MASK: u16 = 0xbfff;
 /** No address / no ASID in a flush scope. */
 export const ANY: i64 = -1;
 
-const FIFO_BASE: usize = TLB_BASE + <usize>(TLB_MAX_ENTRIES * TLB_ENTRY_BYTES);
+// One FIFO byte per set, in a region of its own (it once overlapped the decoded-page directory).
+const FIFO_BASE: usize = TLB_FIFO_BASE;
 
 // Result of the last lookup hit
 export let hitPa: u64 = 0; // physical address of the translated byte
@@ -39,6 +40,7 @@ export let hitEntry: usize = 0;
 export function tlbConfigure(entries: i32, w: i32): bool {
   if (entries <= 0 || entries > TLB_MAX_ENTRIES || (entries & (entries - 1)) != 0) return false;
   if (w <= 0 || w > entries || (entries % w) != 0 || ((entries / w) & (entries / w - 1)) != 0) return false;
+  if (<usize>(entries / w) > TLB_FIFO_SIZE) return false;
   store<u64>(S_tlbSets, <u64>(entries / w));
   store<u64>(S_tlbWays, <u64>w);
   tlbFlushAll();
