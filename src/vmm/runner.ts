@@ -1,0 +1,39 @@
+/**
+ * Running one VM under a strategy to its end: the world switch in, slices of guest execution, each
+ * exit handed to the strategy, the world switch out. The outcome says how it ended; the VM's stats
+ * and the machine's counters say what it cost.
+ */
+import type { Machine } from '../../bindings/machine.js';
+import type { Strategy } from './strategy.js';
+import type { Vm } from './vm.js';
+
+export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string };
+
+export interface RunVmOptions {
+  /** Most guest instructions (default 2^53). */
+  maxInstructions?: number;
+  /** Instructions per call into the core (default 4M). */
+  slice?: number;
+  /** Called between slices with the instructions so far (for a progress display). */
+  onSlice?: (instructions: number) => void;
+}
+
+export function runVm(machine: Machine, vm: Vm, strategy: Strategy, options: RunVmOptions = {}): VmOutcome {
+  const limit = options.maxInstructions ?? Number.MAX_SAFE_INTEGER;
+  const slice = options.slice ?? 1 << 22;
+  const start = machine.instructions;
+  strategy.enter(vm);
+  try {
+    for (;;) {
+      const done = Number(machine.instructions - start);
+      if (done >= limit) return { kind: 'budget' };
+      const exit = machine.run(Math.min(slice, limit - done));
+      if (exit.reason === 'budget') { options.onSlice?.(done); continue; }
+      const action = strategy.handle(vm, exit);
+      if (action.kind === 'halt') return { kind: 'halt', code: action.code };
+      if (action.kind === 'crash') return action;
+    }
+  } finally {
+    strategy.leave(vm);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Shadow page tables: the tables the hart really walks while a guest believes its own are in use.
+ * A shadow maps guest-virtual pages straight to host frames (through the p2m) and is filled lazily,
+ * one 4 KiB page per hidden fault, from a software walk of the guest's table. It stays coherent by
+ * write-protecting every guest page-table page a walk has read: a guest store to one faults, is
+ * emulated here, and drops exactly the shadow entries derived from the PTE it changed. A page that
+ * keeps being written without being walked is unprotected again (write-flood detection).
+ *
+ * Shadows are cached per guest root, so switching processes reuses them, and per ring: with ring
+ * compression (the guest kernel deprivileged to U) the kernel's view and the user's view are
+ * separate shadows, so user code never sees kernel pages; with `preserve` (the guest runs in VS/VU)
+ * one shadow keeps the guest's U bits and the hart enforces them.
+ */
+import type { Machine } from '../../bindings/machine.js';
+import type { HostMemory } from './frames.js';
+import type { P2m } from './p2m.js';
+import type { VmStats } from './vm.js';
+import { walkGuest, WRITE, READ, FETCH, type AccessType, type GuestContext } from './guest-walk.js';
+
+export type Ring = 'S' | 'U';
+export type RingMode = 'compress' | 'preserve';
+export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } | { kind: 'pt-write'; gpa: bigint };
+
+const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n, D = 128n;
+const SV39 = 8n << 60n;
+const MAX_ROOTS = 128;
+/** Emulated writes to a page-table page, with no walk through it in between, before it is unprotected. */
+const FLOOD_WRITES = 64;
+
+interface ShadowRoot { root: bigint; asid: bigint; pages: bigint[] }
+interface SlotInfo { page: bigint; pteAddrs: bigint[] }
+
+const pageOf = (a: bigint) => a & ~0xfffn;
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+export class ShadowPaging {
+  private roots = new Map<string, ShadowRoot>();
+  private nextAsid = 1n;
+  /** Guest PTE address -> shadow leaf slots derived from it. */
+  private derived = new Map<bigint, Set<bigint>>();
+  /** Guest page -> shadow leaf slots mapping it. */
+  private rmap = new Map<bigint, Set<bigint>>();
+  private slots = new Map<bigint, SlotInfo>();
+  /** Write-protected guest page-table pages -> emulated writes since a walk last used them. */
+  private ptPages = new Map<bigint, number>();
+  private needFlush = false;
+
+  constructor(private readonly machine: Machine, private readonly host: HostMemory, private readonly p2m: P2m,
+    private readonly stats: VmStats, private readonly rings: RingMode) {}
+
+  /** The hart's satp (Sv39, an ASID per shadow, the shadow root) for a guest satp and ring. */
+  satpFor(guestSatp: bigint, ring: Ring): bigint {
+    const mode = guestSatp >> 60n;
+    const key = `${mode === 0n ? 'bare' : (guestSatp & ((1n << 44n) - 1n)).toString(16)}:${this.rings === 'preserve' ? '-' : ring}`;
+    let r = this.roots.get(key);
+    if (!r) {
+      if (this.roots.size >= MAX_ROOTS) this.reset();
+      const root = this.host.allocVmmPage();
+      r = { root, asid: this.nextAsid++, pages: [root] };
+      this.roots.set(key, r);
+    }
+    return SV39 | (r.asid << 44n) | (r.root >> 12n);
+  }
+
+  /**
+   * A fault of the shadow at gva: fills the shadow from the guest's table (a hidden fault), reports
+   * a fault the guest must see, or a store to a write-protected page-table page to emulate.
+   */
+  fault(ctx: GuestContext, ring: Ring, shadowSatp: bigint, gva: bigint, type: AccessType): FaultResult {
+    const refs = { n: 0 };
+    const w = walkGuest(this.p2m, ctx, gva, type, refs);
+    this.stats.guestWalkRefs += refs.n;
+    if (!w.ok) return { kind: 'guest', cause: w.cause };
+    const page = pageOf(w.gpa);
+    const hpa = this.p2m.hpa(page);
+    if (hpa === undefined) return { kind: 'guest', cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
+    for (const a of w.pteAddrs) this.protect(pageOf(a));
+    if (type === WRITE && this.ptPages.has(page)) return { kind: 'pt-write', gpa: w.gpa };
+    this.fill(shadowSatp, gva, hpa, this.leafFlags(w.pte, page, ring, type), page, w.pteAddrs);
+    this.stats.hiddenFaults++;
+    this.flushIfNeeded();
+    return { kind: 'filled' };
+  }
+
+  /** Shadow leaf permissions for a guest leaf: never writable where the guest's D is clear or the page holds a page table. */
+  private leafFlags(pte: bigint, page: bigint, ring: Ring, type: AccessType): bigint {
+    let f = V | A | D | (pte & (R | X));
+    if (type === READ && (pte & R) === 0n) f |= R; // an MXR read of an execute-only page
+    if ((pte & W) !== 0n && (pte & D) !== 0n && !this.ptPages.has(page)) f |= W;
+    if (this.rings === 'preserve') return f | (pte & U);
+    // Ring compression: the hart is in U for both rings; the kernel may not execute user pages.
+    if (ring === 'S' && (pte & U) !== 0n) f &= ~X;
+    return f | U;
+  }
+
+  /** Emulates a guest store of `size` bytes at gpa into a write-protected page-table page. */
+  emulatePtWrite(gpa: bigint, size: number, value: bigint): void {
+    this.p2m.store(gpa, size, value);
+    this.stats.ptWrites++;
+    const page = pageOf(gpa);
+    for (let a = gpa & ~7n; a < gpa + BigInt(size); a += 8n) this.zapDerived(a);
+    const writes = (this.ptPages.get(page) ?? 0) + 1;
+    if (writes > FLOOD_WRITES) this.unprotect(page);
+    else this.ptPages.set(page, writes);
+    this.flushIfNeeded();
+  }
+
+  /** Drops every shadow (the cache is full, or the guest's memory was rewritten behind its back). */
+  reset(): void {
+    for (const r of this.roots.values()) for (const p of r.pages) this.host.freeVmmPage(p);
+    this.roots.clear();
+    this.derived.clear();
+    this.rmap.clear();
+    this.slots.clear();
+    this.ptPages.clear();
+    this.nextAsid = 1n;
+    this.needFlush = true;
+    this.flushIfNeeded();
+  }
+
+  /** A page a walk read PTEs from becomes (or stays) a write-protected page-table page. */
+  private protect(page: bigint): void {
+    const known = this.ptPages.has(page);
+    this.ptPages.set(page, 0);
+    if (known) return;
+    for (const slot of this.rmap.get(page) ?? []) {
+      const pte = this.machine.read64(slot);
+      if ((pte & W) !== 0n) { this.machine.write64(slot, pte & ~W); this.stats.shadowUpdates++; this.needFlush = true; }
+    }
+  }
+
+  /** A page-table page written like data: stop protecting it, and forget what was derived from it. */
+  private unprotect(page: bigint): void {
+    this.ptPages.delete(page);
+    for (let a = page; a < page + 4096n; a += 8n) this.zapDerived(a);
+    for (const slot of [...(this.rmap.get(page) ?? [])]) this.zap(slot); // refilled writable on the next fault
+  }
+
+  private zapDerived(pteAddr: bigint): void {
+    for (const slot of [...(this.derived.get(pteAddr) ?? [])]) this.zap(slot);
+  }
+
+  private zap(slot: bigint): void {
+    const info = this.slots.get(slot);
+    if (!info) return;
+    this.machine.write64(slot, 0n);
+    this.stats.shadowUpdates++;
+    this.needFlush = true;
+    this.slots.delete(slot);
+    this.rmap.get(info.page)?.delete(slot);
+    for (const a of info.pteAddrs) this.derived.get(a)?.delete(slot);
+  }
+
+  /** Writes the shadow leaf for gva (allocating intermediate shadow tables) and records where it came from. */
+  private fill(shadowSatp: bigint, gva: bigint, hpa: bigint, flags: bigint, page: bigint, pteAddrs: bigint[]): void {
+    const root = [...this.roots.values()].find((r) => (r.root >> 12n) === (shadowSatp & ((1n << 44n) - 1n)));
+    if (!root) throw new Error('shadow root not found');
+    let table = root.root;
+    for (let level = 2; level > 0; level--) {
+      const slot = table + ((gva >> BigInt(12 + 9 * level)) & 0x1ffn) * 8n;
+      const pte = this.machine.read64(slot);
+      if ((pte & V) !== 0n) { table = (pte >> 10n) << 12n; continue; }
+      const next = this.host.allocVmmPage();
+      root.pages.push(next);
+      this.machine.write64(slot, ((next >> 12n) << 10n) | V);
+      table = next;
+    }
+    const slot = table + ((gva >> 12n) & 0x1ffn) * 8n;
+    if (this.slots.has(slot)) this.zap(slot);
+    this.machine.write64(slot, ((hpa >> 12n) << 10n) | flags);
+    this.stats.shadowUpdates++;
+    this.slots.set(slot, { page, pteAddrs });
+    addTo(this.rmap, page, slot);
+    for (const a of pteAddrs) addTo(this.derived, a, slot);
+  }
+
+  private flushIfNeeded(): void {
+    if (!this.needFlush) return;
+    this.needFlush = false;
+    this.machine.flushTlb();
+    this.stats.vmmFlushes++;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * `trap-emulate`: classic trap-and-emulate. The guest kernel runs deprivileged in U-mode; every
+ * privileged instruction and CSR access traps (an illegal-instruction exit) and is emulated against
+ * a virtual CPU; system calls, the guest's own faults and its timer ticks are reflected into the
+ * guest kernel by the VMM; the hart walks shadow page tables (separate shadows for the kernel's and
+ * the user's view: ring compression), kept coherent by trapping writes to guest page tables.
+ */
+import type { ExitRecord } from '../../../bindings/exit.js';
+import type { LoadedImage } from '../../loader/index.js';
+import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
+import { decodePrivileged, decodeStore } from '../decode.js';
+import { sbiCall, isTimerCall } from '../sbi.js';
+import { ShadowPaging } from '../shadow-paging.js';
+import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
+import { VirtualCpu } from '../vcpu.js';
+import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
+import type { Vm } from '../vm.js';
+import { unexpected } from './vs-hart.js';
+
+const NO_TIMER = 0xffff_ffff_ffff_ffffn;
+const STIP = 1n << 5n;
+
+interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; regs: bigint[]; pc: bigint }
+
+export class TrapEmulate implements Strategy {
+  readonly name = 'trap-emulate' as const;
+  private readonly guests = new Map<number, Guest>();
+  constructor(private readonly ctx: StrategyContext) {}
+
+  boot(vm: Vm, image: LoadedImage): void {
+    vm.load(image);
+    const g: Guest = {
+      vcpu: new VirtualCpu(),
+      shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm.p2m, vm.stats, 'compress'),
+      regs: new Array(32).fill(0n),
+      pc: kernelEntry(image),
+    };
+    this.guests.set(vm.id, g);
+  }
+
+  enter(vm: Vm): void {
+    const m = this.ctx.machine, g = this.guests.get(vm.id)!;
+    m.virt = false;
+    m.priv = 0;
+    m.writeCsr(CSR.medeleg, 0n);
+    m.writeCsr(CSR.mcounteren, 0xffff_ffffn);
+    m.writeCsr(CSR.scounteren, 0xffff_ffffn);
+    m.writeCsr(CSR.mie, bit(IRQ.mti));
+    m.configure({ exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false });
+    for (let i = 1; i < 32; i++) m.setReg(i, g.regs[i]);
+    m.pc = g.pc;
+    m.timerCompare = vm.timerDeadline;
+    this.applyRing(g);
+  }
+
+  leave(vm: Vm): void {
+    const m = this.ctx.machine, g = this.guests.get(vm.id)!;
+    for (let i = 1; i < 32; i++) g.regs[i] = m.getReg(i);
+    g.pc = m.pc;
+  }
+
+  handle(vm: Vm, exit: ExitRecord): ExitAction {
+    const g = this.guests.get(vm.id)!;
+    if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return this.timer(vm, g);
+    if (exit.reason !== 'trap') return unexpected(vm, exit);
+    switch (exit.cause) {
+      case CAUSE.illegal:
+        if (g.vcpu.mode === 'S') return this.privileged(vm, g, exit);
+        return this.reflect(vm, g, exit, 'guest-fault');
+      case CAUSE.ecallU:
+        if (g.vcpu.mode === 'S') return this.sbi(vm, g, exit);
+        return this.reflect(vm, g, exit, 'syscall');
+      case CAUSE.fetchPage: return this.pageFault(vm, g, exit, FETCH);
+      case CAUSE.loadPage: return this.pageFault(vm, g, exit, READ);
+      case CAUSE.storePage: return this.pageFault(vm, g, exit, WRITE);
+      default:
+        return this.reflect(vm, g, exit, 'guest-fault');
+    }
+  }
+
+  /** The hart's satp: the shadow of the guest's satp for the current virtual mode. */
+  private applyRing(g: Guest): void {
+    this.ctx.machine.writeCsr(CSR.satp, g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode));
+  }
+
+  /** A privileged instruction of the guest kernel: emulated against the virtual CPU. */
+  private privileged(vm: Vm, g: Guest, exit: ExitRecord): ExitAction {
+    const m = this.ctx.machine, v = g.vcpu;
+    const insn = decodePrivileged(exit.insn);
+    const next = exit.pc + insnLength(exit.insn);
+    vm.stats.emulated++;
+    switch (insn.kind) {
+      case 'csr': {
+        const old = v.readCsr(insn.csr);
+        if (old === undefined) return this.reflect(vm, g, exit, 'guest-fault');
+        const src = 'imm' in insn.src ? insn.src.imm : m.getReg(insn.src.reg);
+        const writes = insn.op === 'rw' || ('reg' in insn.src ? insn.src.reg !== 0 : insn.src.imm !== 0n);
+        if (writes) v.writeCsr(insn.csr, insn.op === 'rw' ? src : insn.op === 'rs' ? old | src : old & ~src);
+        if (insn.rd !== 0) m.setReg(insn.rd, old);
+        m.pc = next;
+        vm.stats.exit(insn.csr === CSR.satp ? 'satp' : 'csr');
+        if (insn.csr === CSR.satp && writes) this.applyRing(g);
+        return this.deliver(vm, g);
+      }
+      case 'sret':
+        vm.stats.exit('sret');
+        m.pc = v.sret();
+        this.applyRing(g);
+        return this.deliver(vm, g);
+      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return RESUME;
+      case 'sfence': vm.stats.exit('sfence'); m.pc = next; return RESUME; // the shadows are kept coherent by write protection
+      default: return this.reflect(vm, g, exit, 'guest-fault');
+    }
+  }
+
+  private sbi(vm: Vm, g: Guest, exit: ExitRecord): ExitAction {
+    const m = this.ctx.machine;
+    vm.stats.exit('sbi');
+    const eid = m.getReg(17);
+    const r = sbiCall(vm, eid, m.getReg(16), [m.getReg(10), m.getReg(11), m.getReg(12)]);
+    m.setReg(10, r.error);
+    m.setReg(11, r.value);
+    m.pc = exit.pc + 4n;
+    if (isTimerCall(eid)) { g.vcpu.sip &= ~STIP; m.timerCompare = vm.timerDeadline; }
+    if (vm.exitCode !== undefined) return { kind: 'halt', code: vm.exitCode };
+    return RESUME;
+  }
+
+  private timer(vm: Vm, g: Guest): ExitAction {
+    vm.stats.exit('timer');
+    g.vcpu.sip |= STIP;
+    vm.timerDeadline = NO_TIMER;
+    this.ctx.machine.timerCompare = NO_TIMER;
+    return this.deliver(vm, g);
+  }
+
+  private pageFault(vm: Vm, g: Guest, exit: ExitRecord, type: AccessType): ExitAction {
+    const m = this.ctx.machine, v = g.vcpu;
+    const ctx = { satp: v.satp, userMode: v.mode === 'U', sum: v.sum, mxr: v.mxr };
+    const r = g.shadow.fault(ctx, v.mode, m.readCsr(CSR.satp), exit.tval!, type);
+    if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
+    if (r.kind === 'guest') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
+    return emulatePtStore(m, g.shadow, vm, exit, r.gpa);
+  }
+
+  /** The guest takes a trap the VMM saw first: its kernel's handler runs in virtual S. */
+  private reflect(vm: Vm, g: Guest, exit: ExitRecord, kind: string): ExitAction {
+    vm.stats.exit(kind);
+    vm.stats.reflected++;
+    const tval = exit.cause === CAUSE.illegal ? BigInt(exit.insn) : exit.cause === CAUSE.ecallU ? 0n : exit.tval ?? 0n;
+    this.ctx.machine.pc = g.vcpu.trap(BigInt(exit.cause!), tval, exit.pc, false);
+    this.applyRing(g);
+    return RESUME;
+  }
+
+  /** Takes a virtual interrupt that has become deliverable (after a tick, or a CSR write or SRET that enabled it). */
+  private deliver(vm: Vm, g: Guest): ExitAction {
+    const irq = g.vcpu.pendingInterrupt();
+    if (irq === undefined) return RESUME;
+    vm.stats.reflected++;
+    const m = this.ctx.machine;
+    m.pc = g.vcpu.trap(BigInt(irq), 0n, m.pc, true);
+    this.applyRing(g);
+    return RESUME;
+  }
+}
+
+/** A guest store into a write-protected page-table page: performed by the VMM, which keeps its shadows in step. */
+export function emulatePtStore(m: StrategyContext['machine'], shadow: ShadowPaging, vm: Vm, exit: ExitRecord, gpa: bigint): ExitAction {
+  const bits = (exit.insn & 3) === 3 ? exit.insn : m.expandCompressed(exit.insn);
+  const store = decodeStore(bits);
+  if (!store) return { kind: 'crash', why: `unsupported write to a guest page table at pc 0x${exit.pc.toString(16)} (0x${exit.insn.toString(16)})` };
+  vm.stats.exit('pt-write');
+  vm.stats.emulated++;
+  shadow.emulatePtWrite(gpa, store.size, BigInt.asUintN(store.size * 8, m.getReg(store.rs2)));
+  m.pc = exit.pc + insnLength(exit.insn);
+  return RESUME;
+}
