@@ -134,8 +134,9 @@ export function translateAs(vaddr: u64, type: i32, effPriv: i32, v: bool, hlvx: 
   const asid = asidOf(atp);
   const ctx = <u16>contextTag(v);
   const gMxr = (ms & MSTATUS_MXR) != 0;
+  const twoStage = v && (hgatp >> 60) != 0; // V=1 with hgatp = Bare is a single (VS) stage
   const hit = tlbLookup(vaddr, asid, ctx, levels);
-  if (hit && hitAllows(type, effPriv, sum, mxr, gMxr, vsBare, v, hlvx)) {
+  if (hit && hitAllows(type, effPriv, sum, mxr, gMxr, vsBare, twoStage, hlvx)) {
     count(S_cnt_tlbHits, type);
     if (v) inc64(S_cnt_tlbHitsVirt);
     xlatePa = hitPa;
@@ -147,18 +148,18 @@ export function translateAs(vaddr: u64, type: i32, effPriv: i32, v: bool, hlvx: 
   if (cause != WALK_OK) return fault(cause, vaddr, type, v);
   // The walk's result replaces a cached entry that did not allow this access (its PTE may differ).
   if (hit) tlbInvalidate(hitEntry);
-  const level = !v ? walkLevel : vsBare ? walkLevelG : min(walkLevel, walkLevelG);
+  const level = !twoStage ? walkLevel : vsBare ? walkLevelG : min(walkLevel, walkLevelG);
   const pageBytes = <u64>1 << (12 + <u64>level * 9);
-  tlbInsert(vaddr, asid, ctx, level, walkPte, v ? walkPteG : 0, walkPa & ~(pageBytes - 1), walkPteAddr);
+  tlbInsert(vaddr, asid, ctx, level, walkPte, twoStage ? walkPteG : 0, walkPa & ~(pageBytes - 1), walkPteAddr);
   xlatePa = walkPa;
   return ST_OK;
 }
 
-/** Whether a TLB hit allows the access: the guest's leaf, and for a guest the G-stage leaf (a U-mode access). */
-@inline function hitAllows(type: i32, effPriv: i32, sum: bool, mxr: bool, gMxr: bool, vsBare: bool, v: bool, hlvx: bool): bool {
+/** Whether a TLB hit allows the access: the (guest's) leaf, and for a two-stage translation the G-stage leaf (a U-mode access). */
+@inline function hitAllows(type: i32, effPriv: i32, sum: bool, mxr: bool, gMxr: bool, vsBare: bool, twoStage: bool, hlvx: bool): bool {
   const need = PTE_A | (type == ACCESS_WRITE ? PTE_D : 0);
   if (!vsBare && (!permitted(<u64>hitPte, type, effPriv, sum, mxr, hlvx) || (<u64>hitPte & need) != need)) return false;
-  if (v && (!permitted(<u64>hitPteG, type, PRV_U, false, gMxr, hlvx) || (<u64>hitPteG & need) != need)) return false;
+  if (twoStage && (!permitted(<u64>hitPteG, type, PRV_U, false, gMxr, hlvx) || (<u64>hitPteG & need) != need)) return false;
   return true;
 }
 

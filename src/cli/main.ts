@@ -2,6 +2,8 @@
 import { Command, Option } from 'commander';
 import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCaches } from './options.js';
 import { runCommand } from './run.js';
+import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
+import { parseList } from './options.js';
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -24,6 +26,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
     .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
     .action(async (file: string, opts) => { code = await runCommand(file, opts); });
+
+  program
+    .command('compare')
+    .description('run each workload natively and under each VMM strategy; print performance relative to native and why')
+    .addOption(new Option('--workloads <list>', `comma-separated: ${ALL_WORKLOADS.join(', ')}`).default(ALL_WORKLOADS, 'all').argParser((t) => parseList(t, ALL_WORKLOADS, 'workload')))
+    .addOption(new Option('--strategies <list>', `comma-separated: ${ALL_STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(ALL_STRATEGIES, 'all').argParser((t) => parseList(t, ALL_STRATEGIES, 'strategy')))
+    .option('--json', 'print the results as JSON (no progress bar)')
+    .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
+    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, exit.<kind>')
+    .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
+    .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
+    .action(async (opts) => { code = await compareCommand(opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

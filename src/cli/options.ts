@@ -47,3 +47,11 @@ export function parseWalkCaches(text: string): { pwc: boolean; ntlb: boolean } {
   if (bad) throw new InvalidArgumentError(`unknown walk cache "${bad}": use pwc, ntlb, both separated by a comma, or none`);
   return { pwc: parts.includes('pwc'), ntlb: parts.includes('ntlb') };
 }
+
+/** "a,b,c" -> the names, each one of `known` (duplicates dropped, order kept). */
+export function parseList<T extends string>(text: string, known: readonly T[], what: string): T[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError(`no ${what} given`);
+  for (const n of names) if (!known.includes(n as T)) throw new InvalidArgumentError(`unknown ${what} "${n}" (known: ${known.join(', ')})`);
+  return [...new Set(names)] as T[];
+}

@@ -52,6 +52,28 @@ describe('two-stage translation in the hart', () => {
     expect([counter('tlbMissesVirt'), counter('tlbHitsVirt')]).toEqual([1n, 1n]);
   });
 
+  it('V=1 with hgatp Bare is one stage: 3 references per miss, and the next access hits', () => {
+    const t = new TwoStage(m, 3);
+    const root = vsTables(t, 3);
+    m.write64(t.guestPage(GPA_DATA), 7n);
+    // With no G-stage, the guest's tables hold host addresses: point the VS tables at the host frames.
+    const host = (gpa: bigint) => t.gmap.get(gpa & ~0xfffn)! + (gpa & 0xfffn);
+    for (let k = 0; k < 3; k++) {
+      const table = host(GPA_TABLES + BigInt(k) * 0x1000n);
+      for (let i = 0n; i < 512n; i++) {
+        const pte = m.read64(table + i * 8n);
+        if (pte & 1n) m.write64(table + i * 8n, ((host((pte >> 10n) << 12n) >> 12n) << 10n) | (pte & 0x3ffn));
+      }
+    }
+    m.writeCsr(VSATP, (SV39 << 60n) | (host(root << 12n) >> 12n));
+    m.writeCsr(HGATP, 0n);
+    m.writeCsr(HSTATUS, 1n << 8n);
+    m.setReg(a1, GVA);
+    runCode([A.hlv_d(a0, a1), A.hlv_d(a2, a1)]);
+    expect([m.getReg(a0), m.getReg(a2)]).toEqual([7n, 7n]);
+    expect([counter('walkRefs'), counter('walkRefsG'), counter('tlbMissesVirt'), counter('tlbHitsVirt')]).toEqual([3n, 0n, 1n, 1n]);
+  });
+
   it('Sv48 over Sv48x4: 24 references per miss', () => {
     guest(4);
     m.setReg(a1, GVA);

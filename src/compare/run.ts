@@ -1,0 +1,134 @@
+/**
+ * One comparison run: a workload under a strategy (or natively) on a fresh machine, with the
+ * guest's output, the counters the cost model prices, and the wall time.
+ */
+import type { LoadedImage } from '../loader/index.js';
+import { Machine } from '../../bindings/machine.js';
+import { loadImage } from '../machine/boot.js';
+import { HostMemory } from '../vmm/frames.js';
+import { Vm } from '../vmm/vm.js';
+import { runVm } from '../vmm/runner.js';
+import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js';
+import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
+import { HwShadow } from '../vmm/strategies/hw-shadow.js';
+import { HwNested } from '../vmm/strategies/hw-nested.js';
+import type { RunCounts } from '../cost/model.js';
+import { bootargs } from './workloads.js';
+
+export const GUEST_RAM = 64 << 20;
+const VMM_RAM = 32 << 20;
+const MAX_INSTRUCTIONS = 4e9;
+
+export interface RunResult {
+  workload: string;
+  strategy: StrategyName;
+  count: number;
+  /** How the guest ended: 'halt 0' is success. */
+  outcome: string;
+  /** The guest's console output. */
+  output: string;
+  wallMs: number;
+  counts: RunCounts;
+  tlb: { hits: number; misses: number };
+  walks: number;
+  ptWrites: number;
+  hiddenFaults: number;
+}
+
+const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce((a, b) => a + b, 0n) : v);
+
+/**
+ * The steady-state cost of `count` iterations: a run of `count` minus a run of 0 (the same boot,
+ * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
+ * measure, cancels out. The output is the full run's.
+ */
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName): Promise<RunResult> {
+  const full = await runOne(image, workload, count, strategy);
+  const base = await runOne(image, workload, 0, strategy);
+  const d = (a: number, b: number) => Math.max(0, a - b);
+  const exits: Record<string, number> = {};
+  for (const [k, v] of Object.entries(full.counts.exits)) {
+    const n = d(v, base.counts.exits[k] ?? 0);
+    if (n > 0) exits[k] = n;
+  }
+  const c = full.counts, b = base.counts;
+  return {
+    ...full,
+    outcome: full.outcome === 'halt 0' && base.outcome !== 'halt 0' ? `baseline ${base.outcome}` : full.outcome,
+    wallMs: d(full.wallMs, base.wallMs),
+    counts: {
+      instructions: d(c.instructions, b.instructions), walkRefs: d(c.walkRefs, b.walkRefs), tlbFlushes: d(c.tlbFlushes, b.tlbFlushes), exits,
+      emulated: d(c.emulated, b.emulated), shadowUpdates: d(c.shadowUpdates, b.shadowUpdates), guestWalkRefs: d(c.guestWalkRefs, b.guestWalkRefs), reflected: d(c.reflected, b.reflected),
+    },
+    tlb: { hits: d(full.tlb.hits, base.tlb.hits), misses: d(full.tlb.misses, base.tlb.misses) },
+    walks: d(full.walks, base.walks),
+    ptWrites: d(full.ptWrites, base.ptWrites),
+    hiddenFaults: d(full.hiddenFaults, base.hiddenFaults),
+  };
+}
+
+/** Runs `workload` `count` times under `strategy` on a fresh machine. */
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName): Promise<RunResult> {
+  const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
+  const at = image.symbols.get('minios_bootargs');
+  if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
+  if (strategy === 'native') return runNative(image, at, args, workload, count);
+  const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
+  const host = new HostMemory(machine, VMM_RAM);
+  const vm = new Vm(1, host, GUEST_RAM);
+  const s = makeStrategy(strategy, { machine, host });
+  s.boot(vm, image);
+  vm.p2m.write(at, args);
+  const t0 = performance.now();
+  const outcome = runVm(machine, vm, s, { maxInstructions: MAX_INSTRUCTIONS });
+  const wallMs = performance.now() - t0;
+  const exits = Object.fromEntries(vm.stats.exits);
+  return result(machine, workload, count, strategy, outcome.kind === 'halt' ? `halt ${outcome.code}` : outcome.kind === 'crash' ? `crash: ${outcome.why}` : 'budget',
+    vm.console, wallMs, exits, vm.stats);
+}
+
+export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext): Strategy {
+  switch (name) {
+    case 'trap-emulate': return new TrapEmulate(ctx);
+    case 'hw-shadow': return new HwShadow(ctx);
+    case 'hw-nested': return new HwNested(ctx);
+  }
+}
+
+/** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */
+async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number): Promise<RunResult> {
+  const machine = await Machine.create({ ramBytes: GUEST_RAM });
+  loadImage(machine, image);
+  machine.writePhys(at, args);
+  let output = '';
+  const decoder = new TextDecoder();
+  const t0 = performance.now();
+  let outcome = 'budget';
+  while (machine.instructions < BigInt(MAX_INSTRUCTIONS)) {
+    const e = machine.run(1 << 22);
+    output += decoder.decode(machine.drainConsole());
+    if (e.reason === 'budget') continue;
+    outcome = e.reason === 'halt' ? `halt ${e.code}` : `exit ${e.reason}`;
+    break;
+  }
+  const wallMs = performance.now() - t0;
+  output += decoder.decode(machine.drainConsole());
+  return result(machine, workload, count, 'native', outcome, output, wallMs, {}, undefined);
+}
+
+function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,
+  wallMs: number, exits: Record<string, number>, stats: Vm['stats'] | undefined): RunResult {
+  const c = machine.counters();
+  const flushes = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch'].reduce((a, k) => a + sum(c[k]), 0);
+  return {
+    workload, strategy, count, outcome, output, wallMs,
+    counts: {
+      instructions: sum(c.instret), walkRefs: sum(c.walkRefs), tlbFlushes: flushes, exits,
+      emulated: stats?.emulated ?? 0, shadowUpdates: stats?.shadowUpdates ?? 0, guestWalkRefs: stats?.guestWalkRefs ?? 0, reflected: stats?.reflected ?? 0,
+    },
+    tlb: { hits: sum(c.tlbHits), misses: sum(c.tlbMisses) },
+    walks: sum(c.walks),
+    ptWrites: stats?.ptWrites ?? 0,
+    hiddenFaults: stats?.hiddenFaults ?? 0,
+  };
+}

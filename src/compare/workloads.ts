@@ -1,0 +1,27 @@
+/**
+ * The seed's four microbenchmarks (Adams & Agesen, ASPLOS 2006) as minios user programs, and the
+ * sizes `vmlab compare` runs them at. minios reads `name=count` from its `minios_bootargs`.
+ */
+export interface Workload {
+  name: string;
+  /** What it stresses. */
+  about: string;
+  /** Iterations by default (chosen so the default comparison takes well under a minute here). */
+  count: number;
+}
+
+export const WORKLOADS: Workload[] = [
+  { name: 'compute', about: 'a compute loop (s += i): no privileged operations at all', count: 5_000_000 },
+  { name: 'getppid', about: 'a getppid() loop: one system call per iteration', count: 20_000 },
+  { name: 'fork', about: 'fork, the child exits at once, the parent waits: address spaces built and torn down', count: 200 },
+  { name: 'tlb', about: 'large[(4096*i+i) % S] = 1 + large[i % S] over 4 MiB: a TLB miss per iteration', count: 200_000 },
+];
+
+export function workload(name: string): Workload {
+  const w = WORKLOADS.find((x) => x.name === name);
+  if (!w) throw new Error(`unknown workload "${name}" (known: ${WORKLOADS.map((x) => x.name).join(', ')})`);
+  return w;
+}
+
+/** The boot arguments that run one workload `count` times with minios's timer tick. */
+export function bootargs(name: string, count: number): string { return `${name}=${count} tick=100000`; }
