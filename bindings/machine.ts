@@ -143,6 +143,8 @@ export class Machine {
 
   /** Instructions retired so far (exact between runs). */
   get instructions(): bigint { return this.word('cnt_instret'); }
+  /** What run() budgets count: instructions retired plus traps taken (exact between runs). */
+  get progress(): bigint { return this.word('cnt_instret') + this.word('cnt_exceptions') + this.word('cnt_interrupts'); }
   /** Flushes the modelled TLB (and the walk caches), as an SFENCE.VMA of everything: for a hypervisor that edited page tables the hart uses. */
   flushTlb(): void { this.core.flushTlb(); }
   /** The CLINT's mtime now. */

@@ -10,7 +10,7 @@ import type { Vm } from './vm.js';
 export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string };
 
 export interface RunVmOptions {
-  /** Most guest instructions (default 2^53). */
+  /** Most guest instructions (default 2^53); every exit counts as one too, so a guest caught in a loop of faults still ends. */
   maxInstructions?: number;
   /** Instructions per call into the core (default 4M). */
   slice?: number;
@@ -21,14 +21,17 @@ export interface RunVmOptions {
 export function runVm(machine: Machine, vm: Vm, strategy: Strategy, options: RunVmOptions = {}): VmOutcome {
   const limit = options.maxInstructions ?? Number.MAX_SAFE_INTEGER;
   const slice = options.slice ?? 1 << 22;
-  const start = machine.instructions;
+  // Traps the guest takes itself and exits count like instructions, so a loop of faults ends too.
+  const start = machine.progress;
+  let exits = 0;
   strategy.enter(vm);
   try {
     for (;;) {
-      const done = Number(machine.instructions - start);
+      const done = Number(machine.progress - start) + exits;
       if (done >= limit) return { kind: 'budget' };
       const exit = machine.run(Math.min(slice, limit - done));
       if (exit.reason === 'budget') { options.onSlice?.(done); continue; }
+      exits++;
       const action = strategy.handle(vm, exit);
       if (action.kind === 'halt') return { kind: 'halt', code: action.code };
       if (action.kind === 'crash') return action;

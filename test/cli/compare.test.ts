@@ -1,0 +1,55 @@
+// `vmlab compare`: JSON results that agree with the native run, the table, and clear errors.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+function vmlab(...args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, 'bin', 'vmlab.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+describe('vmlab compare', () => {
+  it('--json: one row per strategy (native added), outputs matching native, native at 100%', () => {
+    const r = vmlab('compare', '--workloads', 'getppid', '--strategies', 'hw-nested,trap-emulate', '--count', 'getppid=300', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe(''); // no progress bar with --json
+    const { cost, runs } = JSON.parse(r.stdout);
+    expect(cost.exit.default).toBe(2000);
+    expect(runs.map((x: { strategy: string }) => x.strategy)).toEqual(['native', 'hw-nested', 'trap-emulate']);
+    for (const run of runs) {
+      expect(run.matchesNative).toBe(true);
+      expect(run.result).toBe('getppid n=300 checksum=300');
+    }
+    expect(runs[0].relativeToNative).toBe(1);
+    expect(runs[2].exits.syscall).toBe(300);
+    expect(runs[2].relativeToNative).toBeLessThan(runs[1].relativeToNative);
+  });
+  it('prints the table, and a cost override changes the figures', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmlab-cost-'));
+    const file = join(dir, 'cost.json');
+    writeFileSync(file, JSON.stringify({ exit: { default: 0 }, emulate: 0, reflect: 0 }));
+    const r = vmlab('compare', '--workloads', 'getppid', '--strategies', 'trap-emulate', '--count', 'getppid=200', '--cost', file, '--json');
+    const te = JSON.parse(r.stdout).runs[1];
+    expect(te.cycles.exits).toBe(0);
+    const t = vmlab('compare', '--workloads', 'compute', '--strategies', 'hw-nested', '--count', 'compute=1000');
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/compute.*native.*100%/);
+    expect(t.stdout).toMatch(/compute.*hw-nested/);
+  });
+  it('bad options exit 2 with a message', () => {
+    for (const [args, msg] of [
+      [['--workloads', 'nope'], /unknown workload "nope"/],
+      [['--strategies', 'vmware'], /unknown strategy "vmware"/],
+      [['--set', 'memRef=-3'], /non-negative/],
+      [['--count', 'tlb=x'], /--count tlb=x/],
+      [['--cost', '/no/such/file.json'], /no such file/i],
+      [['--image', '/no/such/image.elf'], /no such file/i],
+    ] as [string[], RegExp][]) {
+      const r = vmlab('compare', ...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(msg);
+    }
+  });
+});
