@@ -11,10 +11,10 @@ export interface Workload {
 }
 
 export const WORKLOADS: Workload[] = [
-  { name: 'compute', about: 'a compute loop (s += i): no privileged operations at all', count: 5_000_000 },
-  { name: 'getppid', about: 'a getppid() loop: one system call per iteration', count: 20_000 },
-  { name: 'fork', about: 'fork, the child exits at once, the parent waits: address spaces built and torn down', count: 200 },
-  { name: 'tlb', about: 'large[(4096*i+i) % S] = 1 + large[i % S] over 4 MiB: a TLB miss per iteration', count: 200_000 },
+  { name: 'compute', about: 'a compute loop (s += i): no privileged operations at all', count: 20_000_000 },
+  { name: 'getppid', about: 'a getppid() loop: one system call per iteration', count: 50_000 },
+  { name: 'fork', about: 'fork, the child exits at once, the parent waits: address spaces built and torn down', count: 500 },
+  { name: 'tlb', about: 'large[(4096*i+i) % S] = 1 + large[i % S] over 4 MiB: a TLB miss per iteration', count: 500_000 },
 ];
 
 export function workload(name: string): Workload {
