@@ -24,6 +24,19 @@ export function decodePrivileged(insn: number): Privileged {
   return { kind: 'csr', csr: insn >>> 20, op, rd, src: funct3 >= 5 ? { imm: BigInt(rs1) } : { reg: rs1 } };
 }
 
+export type CsrAccess = Extract<Privileged, { kind: 'csr' }>;
+
+/**
+ * What a CSR instruction writes, given the CSR's old value and the register file: undefined when it
+ * only reads (CSRRS/CSRRC with rs1 = x0 or a zero immediate).
+ */
+export function csrNewValue(insn: CsrAccess, old: bigint, reg: (i: number) => bigint): bigint | undefined {
+  const src = 'imm' in insn.src ? insn.src.imm : reg(insn.src.reg);
+  const writes = insn.op === 'rw' || ('reg' in insn.src ? insn.src.reg !== 0 : insn.src.imm !== 0n);
+  if (!writes) return undefined;
+  return insn.op === 'rw' ? src : insn.op === 'rs' ? old | src : old & ~src;
+}
+
 /** A store's width and source register, from a 32-bit (already expanded) encoding; undefined if not a plain store. */
 export function decodeStore(insn: number): { size: number; rs2: number } | undefined {
   if ((insn & 0x7f) !== 0x23) return undefined;

@@ -8,7 +8,7 @@
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, bit } from '../csr.js';
-import { decodePrivileged } from '../decode.js';
+import { decodePrivileged, csrNewValue } from '../decode.js';
 import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
@@ -66,11 +66,9 @@ export class HwShadow implements Strategy {
     if (insn.kind !== 'csr' || insn.csr !== CSR.satp) return unexpected(vm, exit);
     vm.stats.exit('satp');
     const old = g.satp;
-    const src = 'imm' in insn.src ? insn.src.imm : m.getReg(insn.src.reg);
-    const writes = insn.op === 'rw' || ('reg' in insn.src ? insn.src.reg !== 0 : insn.src.imm !== 0n);
-    if (writes) {
-      const v = insn.op === 'rw' ? src : insn.op === 'rs' ? old | src : old & ~src;
-      if (v >> 60n === 0n || v >> 60n === 8n) g.satp = v;
+    const v = csrNewValue(insn, old, (i) => m.getReg(i));
+    if (v !== undefined) {
+      if (v >> 60n === 0n || v >> 60n === 8n) g.satp = v; // the modes the shadow walker knows (Sv39)
       m.writeCsr(CSR.vsatp, g.shadow.satpFor(g.satp, 'S'));
     }
     if (insn.rd !== 0) m.setReg(insn.rd, old);

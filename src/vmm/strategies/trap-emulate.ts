@@ -8,7 +8,7 @@
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
-import { decodePrivileged, decodeStore } from '../decode.js';
+import { decodePrivileged, decodeStore, csrNewValue } from '../decode.js';
 import { sbiCall, isTimerCall } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
@@ -93,13 +93,12 @@ export class TrapEmulate implements Strategy {
       case 'csr': {
         const old = v.readCsr(insn.csr);
         if (old === undefined) return this.reflect(vm, g, exit, 'guest-fault');
-        const src = 'imm' in insn.src ? insn.src.imm : m.getReg(insn.src.reg);
-        const writes = insn.op === 'rw' || ('reg' in insn.src ? insn.src.reg !== 0 : insn.src.imm !== 0n);
-        if (writes) v.writeCsr(insn.csr, insn.op === 'rw' ? src : insn.op === 'rs' ? old | src : old & ~src);
+        const value = csrNewValue(insn, old, (i) => m.getReg(i));
+        if (value !== undefined) v.writeCsr(insn.csr, value);
         if (insn.rd !== 0) m.setReg(insn.rd, old);
         m.pc = next;
         vm.stats.exit(insn.csr === CSR.satp ? 'satp' : 'csr');
-        if (insn.csr === CSR.satp && writes) this.applyRing(g);
+        if (insn.csr === CSR.satp && value !== undefined) this.applyRing(g);
         return this.deliver(vm, g);
       }
       case 'sret':
