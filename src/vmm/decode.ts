@@ -44,3 +44,29 @@ export function decodeStore(insn: number): { size: number; rs2: number } | undef
   if (funct3 > 3) return undefined;
   return { size: 1 << funct3, rs2: (insn >>> 20) & 31 };
 }
+
+/** An AMO or SC (opcode 0x2f, not LR): width, destination and source registers, and the operation. */
+export function decodeAmo(insn: number): { size: number; rd: number; rs2: number; funct5: number } | undefined {
+  if ((insn & 0x7f) !== 0x2f) return undefined;
+  const funct3 = (insn >>> 12) & 7, funct5 = insn >>> 27;
+  if ((funct3 !== 2 && funct3 !== 3) || funct5 === 0x02) return undefined;
+  return { size: funct3 === 2 ? 4 : 8, rd: (insn >>> 7) & 31, rs2: (insn >>> 20) & 31, funct5 };
+}
+
+/** The value an AMO stores (SC stores its source): operands and result as the instruction's width, signed where it compares signed. */
+export function amoResult(funct5: number, size: number, old: bigint, src: bigint): bigint {
+  const bits = BigInt(size * 8);
+  const u = (v: bigint) => BigInt.asUintN(Number(bits), v), sgn = (v: bigint) => BigInt.asIntN(Number(bits), v);
+  switch (funct5) {
+    case 0x00: return u(old + src);
+    case 0x01: case 0x03: return u(src); // AMOSWAP, SC
+    case 0x04: return u(old ^ src);
+    case 0x08: return u(old | src);
+    case 0x0c: return u(old & src);
+    case 0x10: return sgn(old) < sgn(src) ? u(old) : u(src);
+    case 0x14: return sgn(old) > sgn(src) ? u(old) : u(src);
+    case 0x18: return u(old) < u(src) ? u(old) : u(src);
+    case 0x1c: return u(old) > u(src) ? u(old) : u(src);
+  }
+  throw new Error(`not an AMO: funct5 ${funct5}`);
+}

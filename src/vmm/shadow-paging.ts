@@ -109,6 +109,7 @@ export class ShadowPaging {
     this.flushIfNeeded();
   }
 
+
   /** Drops every shadow (the cache is full, or the guest's memory was rewritten behind its back). */
   reset(): void {
     for (const r of this.roots.values()) for (const p of r.pages) this.host.freeVmmPage(p);

@@ -6,49 +6,27 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Machine } from '../../bindings/machine.js';
-import { parseImage, type LoadedImage } from '../../src/loader/index.js';
+import { parseImage } from '../../src/loader/index.js';
 import { HostMemory } from '../../src/vmm/frames.js';
 import { Vm, GUEST_RAM_BASE } from '../../src/vmm/vm.js';
 import { runVm } from '../../src/vmm/runner.js';
 import { makeStrategy } from '../../src/compare/run.js';
-import { buildElf } from '../helpers/elf-writer.js';
 import * as A from '../helpers/asm.js';
+import { tinyKernel, pagingOn } from '../helpers/tiny-kernel.js';
 
-const RAM = 4 << 20, VMM = 8 << 20, ENTRY = 0x8020_0000n;
-const SRST = 0x5352_5354;
-const SATP_SV39 = 8n << 60n;
+const RAM = 4 << 20, VMM = 8 << 20;
 
-/** SBI system reset with `reason` (0: the guest reports success, 1: failure). */
-const shutdown = (p: A.Program, reason: number) => p.li(A.a7, SRST).li(A.a6, 0).li(A.a0, 0).li(A.a1, reason).i(A.ecall());
-
-/**
- * A guest kernel that attacks once and reports: if the attack "worked" it shuts down with failure;
- * the access fault it should get instead lands in its handler, which shuts down with success.
- */
-function hostileGuest(attack: (p: A.Program) => void): LoadedImage {
-  const p = new A.Program(ENTRY);
-  p.la(A.t0, 'handler').i(A.csrw(0x105, A.t0));
-  attack(p);
-  shutdown(p, 1);
-  p.align(4).label('handler');
-  shutdown(p, 0);
-  p.align(4096).label('table');
-  p.data(new Uint8Array(4096));
-  const code = p.bytes();
-  const { bytes } = buildElf({ entry: ENTRY, segments: [{ paddr: ENTRY, data: code }], symbols: { kernel_entry: ENTRY } });
-  return parseImage(bytes, { base: GUEST_RAM_BASE, size: BigInt(RAM) });
-}
+/** A guest kernel that attacks once: if the attack "works" it reports failure; the access fault it should get instead reports success. */
+const hostileGuest = (attack: (p: A.Program) => void) => tinyKernel(attack, RAM, true);
 
 const OUTSIDE = GUEST_RAM_BASE + BigInt(RAM) + 0x3000n; // the first guest-physical page past the VM's RAM
 
 const ATTACKS: Record<string, (p: A.Program) => void> = {
   'a store past the end of its RAM (paging off)': (p) => { p.li(A.t1, OUTSIDE).li(A.t2, 0xbad).i(A.sd(A.t2, 0, A.t1)); },
   'a load through its own page table mapping a gigapage of foreign addresses': (p) => {
-    // table[2] maps its own gigabyte (code) to itself; table[1] maps VA 0x4000_0000.. to PA 0 as a
-    // 1 GiB leaf (R W X A D): below the VM's RAM
-    p.la(A.t0, 'table').li(A.t1, 0xcfn).i(A.sd(A.t1, 8, A.t0));
-    p.li(A.t1, (0x80000n << 10n) | 0xcfn).i(A.sd(A.t1, 16, A.t0));
-    p.i(A.srli(A.t0, A.t0, 12)).li(A.t1, SATP_SV39).i(A.or(A.t0, A.t0, A.t1), A.csrw(0x180, A.t0), A.sfence_vma());
+    // entry 1 maps VA 0x4000_0000.. to PA 0 as a 1 GiB leaf: below the VM's RAM
+    pagingOn(p);
+    p.la(A.t0, 'table').li(A.t1, 0xcfn).i(A.sd(A.t1, 8, A.t0), A.sfence_vma());
     p.li(A.t1, 0x4000_0000n + 0x0200_0000n).i(A.ld(A.t2, 0, A.t1)); // the CLINT's page, were it PA
   },
 };

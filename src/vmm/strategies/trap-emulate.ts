@@ -8,7 +8,7 @@
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
-import { decodePrivileged, decodeStore, csrNewValue } from '../decode.js';
+import { decodePrivileged, decodeStore, decodeAmo, amoResult, csrNewValue } from '../decode.js';
 import { sbiCall, isTimerCall } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
@@ -164,14 +164,25 @@ export class TrapEmulate implements Strategy {
   }
 }
 
-/** A guest store into a write-protected page-table page: performed by the VMM, which keeps its shadows in step. */
+/**
+ * A guest store or AMO into a write-protected page-table page: performed by the VMM, which keeps its
+ * shadows in step. (An SC is performed and succeeds: on one hart nothing else can have written the
+ * reserved word since its LR; only the VMM's exit came between them.)
+ */
 export function emulatePtStore(m: StrategyContext['machine'], shadow: ShadowPaging, vm: Vm, exit: ExitRecord, gpa: bigint): ExitAction {
   const bits = (exit.insn & 3) === 3 ? exit.insn : m.expandCompressed(exit.insn);
-  const store = decodeStore(bits);
-  if (!store) return { kind: 'crash', why: `unsupported write to a guest page table at pc 0x${exit.pc.toString(16)} (0x${exit.insn.toString(16)})` };
+  const store = decodeStore(bits), amo = decodeAmo(bits);
+  if (!store && !amo) return { kind: 'crash', why: `a write to a guest page table the VMM cannot emulate at pc 0x${exit.pc.toString(16)} (0x${exit.insn.toString(16)})` };
   vm.stats.exit('pt-write');
   vm.stats.emulated++;
-  shadow.emulatePtWrite(gpa, store.size, BigInt.asUintN(store.size * 8, m.getReg(store.rs2)));
+  if (store) shadow.emulatePtWrite(gpa, store.size, BigInt.asUintN(store.size * 8, m.getReg(store.rs2)));
+  else if (amo) {
+    const raw = vm.p2m.read(gpa, amo.size);
+    const old = raw.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+    shadow.emulatePtWrite(gpa, amo.size, amoResult(amo.funct5, amo.size, old, m.getReg(amo.rs2)));
+    const sc = amo.funct5 === 0x03;
+    if (amo.rd !== 0) m.setReg(amo.rd, sc ? 0n : amo.size === 4 ? BigInt.asUintN(64, BigInt.asIntN(32, old)) : old);
+  }
   m.pc = exit.pc + insnLength(exit.insn);
   return RESUME;
 }
