@@ -408,23 +408,11 @@ export function run(budget: i32): i32 {
         break;
       }
       case Op.OP_HLV_B: case Op.OP_HLV_BU: case Op.OP_HLV_H: case Op.OP_HLV_HU: case Op.OP_HLVX_HU:
-      case Op.OP_HLV_W: case Op.OP_HLV_WU: case Op.OP_HLVX_WU: case Op.OP_HLV_D: {
-        const insn = raw(sp);
-        const size: u64 = <u64>1 << ((insn >> 26) & 3); // funct7[2:1]: 0 byte, 1 half, 2 word, 3 double
-        const unsigned = ((insn >> 20) & 1) != 0;
-        hits = publish(left, hits);
-        st = hlv(rs1v(sp), size, ((insn >> 21) & 1) != 0, insn);
-        left = syncIn();
-        if (st != ST_OK) break;
-        const shift = 64 - (size << 3);
-        setRd(sp, unsigned ? hlvValue : <u64>((<i64>(hlvValue << shift)) >> shift));
-        sp += advance(sp); continue;
-      }
+      case Op.OP_HLV_W: case Op.OP_HLV_WU: case Op.OP_HLVX_WU: case Op.OP_HLV_D:
       case Op.OP_HSV_B: case Op.OP_HSV_H: case Op.OP_HSV_W: case Op.OP_HSV_D: {
-        const insn = raw(sp);
         hits = publish(left, hits);
-        const next = sp + advance(sp); // the store may overwrite (and clear) its own slot
-        st = hsv(rs1v(sp), <u64>1 << ((insn >> 26) & 3), rs2v(sp), insn);
+        const next = sp + advance(sp); // an HSV may overwrite (and clear) its own slot
+        st = hypervisorAccess(sp);
         left = syncIn();
         if (st != ST_OK) break;
         sp = next; continue;
@@ -479,6 +467,22 @@ export function run(budget: i32): i32 {
     st = ST_OK;
   }
   return EXIT_NONE;
+}
+
+/**
+ * HLV/HLVX (the value, extended, to rd) and HSV, out of line: they are rare, and their locals in
+ * run() would cost the hot cases registers.
+ */
+@inline function hlvWidth(insn: u32): u64 { return <u64>1 << ((insn >> 26) & 3); } // funct7[2:1]: byte, half, word, double
+function hypervisorAccess(sp: usize): i32 {
+  const insn = raw(sp);
+  const size = hlvWidth(insn);
+  if ((insn & (1 << 25)) != 0) return hsv(rs1v(sp), size, rs2v(sp), insn); // funct7 bit 0: a store
+  const st = hlv(rs1v(sp), size, ((insn >> 21) & 1) != 0, insn);
+  if (st != ST_OK) return st;
+  const shift = 64 - (size << 3);
+  setRd(sp, ((insn >> 20) & 1) != 0 ? hlvValue : <u64>((<i64>(hlvValue << shift)) >> shift));
+  return ST_OK;
 }
 
 /** What the host needs to complete an MMIO load: destination, signedness, length. */
