@@ -21,6 +21,7 @@ export interface CompareOptions {
   set?: string[];
   count?: string[];
   image?: string;
+  walkCaches?: { pwc: boolean; ntlb: boolean };
 }
 
 export async function compareCommand(opts: CompareOptions): Promise<number> {
@@ -53,7 +54,7 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
   for (const w of opts.workloads) {
     for (const s of strategies) {
       bar?.update({ task: `${w} under ${s}` });
-      runs.push(await runMeasured(image, w, counts.get(w)!, s));
+      runs.push(await runMeasured(image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches }));
       bar?.increment();
     }
   }

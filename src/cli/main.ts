@@ -3,6 +3,9 @@ import { Command, Option } from 'commander';
 import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCaches } from './options.js';
 import { runCommand } from './run.js';
 import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
+import { runVmCommand } from './run-vm.js';
+
+const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,7 +28,12 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--walk-caches <list>', 'walk accelerators: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
     .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
-    .action(async (file: string, opts) => { code = await runCommand(file, opts); });
+    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, hw-shadow or hw-nested').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
+    .option('--bootargs <text>', 'with --vmm: the guest\'s boot arguments (minios_bootargs), e.g. "fork=100"')
+    .action(async (file: string, opts) => {
+      if (opts.bootargs !== undefined && !opts.vmm) { process.stderr.write('vmlab: --bootargs needs --vmm\n'); code = 2; return; }
+      code = opts.vmm ? await runVmCommand(file, opts) : await runCommand(file, opts);
+    });
 
   program
     .command('compare')
@@ -37,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, exit.<kind>')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
+    .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .action(async (opts) => { code = await compareCommand(opts); });
 
   try {

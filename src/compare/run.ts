@@ -42,9 +42,9 @@ const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce
  * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
  * measure, cancels out. The output is the full run's.
  */
-export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName): Promise<RunResult> {
-  const full = await runOne(image, workload, count, strategy);
-  const base = await runOne(image, workload, 0, strategy);
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
+  const full = await runOne(image, workload, count, strategy, hw);
+  const base = await runOne(image, workload, 0, strategy, hw);
   const d = (a: number, b: number) => Math.max(0, a - b);
   const exits: Record<string, number> = {};
   for (const [k, v] of Object.entries(full.counts.exits)) {
@@ -67,13 +67,17 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
   };
 }
 
+/** The host hardware's options, the same for every strategy: the walk accelerators of Bhargava et al. */
+export interface Hardware { walkCaches?: { pwc: boolean; ntlb: boolean } }
+
 /** Runs `workload` `count` times under `strategy` on a fresh machine. */
-export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName): Promise<RunResult> {
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
   const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
   const at = image.symbols.get('minios_bootargs');
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
-  if (strategy === 'native') return runNative(image, at, args, workload, count);
+  if (strategy === 'native') return runNative(image, at, args, workload, count, hw);
   const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
+  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
   const host = new HostMemory(machine, VMM_RAM);
   const vm = new Vm(1, host, GUEST_RAM);
   const s = makeStrategy(strategy, { machine, host });
@@ -96,8 +100,9 @@ export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: Strateg
 }
 
 /** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */
-async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number): Promise<RunResult> {
+async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware): Promise<RunResult> {
   const machine = await Machine.create({ ramBytes: GUEST_RAM });
+  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
   loadImage(machine, image);
   machine.writePhys(at, args);
   let output = '';

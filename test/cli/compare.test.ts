@@ -53,3 +53,24 @@ describe('vmlab compare', () => {
     }
   });
 });
+
+describe('vmlab run --vmm', () => {
+  it('boots minios under a strategy with boot arguments; --stats counts the exits', () => {
+    const r = vmlab('run', join(ROOT, 'guests', 'build', 'minios.elf'), '--vmm', 'trap-emulate', '--bootargs', 'getppid=50', '--stats');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('getppid n=50 checksum=50\n');
+    expect(r.stderr).toMatch(/syscall\s*│\s*5\d/); // the 50 calls, plus init's own
+  });
+  it('refuses what it cannot do, with a message and status 2', () => {
+    for (const [args, msg] of [
+      [['--vmm', 'kvm'], /unknown strategy "kvm"/],
+      [['--bootargs', 'x'], /--bootargs needs --vmm/],
+    ] as [string[], RegExp][]) {
+      const r = vmlab('run', join(ROOT, 'guests', 'build', 'minios.elf'), ...args);
+      expect([r.status, msg.test(r.stderr)], args.join(' ')).toEqual([2, true]);
+    }
+    const noKernel = vmlab('run', join(ROOT, 'guests', 'build', 'isa-alu.elf'), '--vmm', 'hw-nested');
+    expect(noKernel.status).toBe(2);
+    expect(noKernel.stderr).toMatch(/no kernel_entry symbol/);
+  });
+});
