@@ -12,8 +12,9 @@ import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FET
 import { setReg, inc64 } from './state';
 import { mtime } from './dev/clint';
 import { expandCompressed } from './cpu/rvc';
-import { run as interpret, foldFastHits } from './cpu/interpreter';
-import { refreshRegime } from './mmu/translate';
+import { run as interpret } from './cpu/interpreter';
+import { foldFastHits } from './mmu/tlb-counters';
+import { refreshRegime, currentVmid } from './mmu/translate';
 import { tlbConfigure, tlbFlushAll } from './mmu/tlb';
 import { fastFlush, ALL_REGIMES } from './mmu/fast-tlb';
 import { walk, WALK_OK, walkPa, walkRefs, walkRefsG, walkLevel, walkPte, faultGpa, faultImplicit } from './mmu/walk';
@@ -192,7 +193,7 @@ export function debugResultLevel(): i32 { return debugLevel; }
 export function debugResultPte(): u64 { return debugPte; }
 
 /** Folds pending fast-TLB hit counts into the counters (run() does this at every exit). */
-export function syncCounters(): void { foldFastHits(); }
+export function syncCounters(): void { foldFastHits(currentVmid()); }
 
 // --- where things are, for the typed views ---
 export function stateBase(): i32 { return <i32>STATE_BASE; }

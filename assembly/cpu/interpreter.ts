@@ -7,7 +7,7 @@
 import * as Op from '../gen/opcodes';
 import {
   S_pc, S_priv, S_virt, S_cnt_instret, S_cnt_exits, S_exitReason, S_exitPc, S_exitInsn, S_mmioRd, S_mmioSigned,
-  S_mmioLen, S_cnt_tlbHits, S_cnt_tlbHitsVirt, S_exitOnInterrupt, S_exitCause, S_exitTval, S_exitVirt, S_exitPriv,
+  S_mmioLen, S_exitOnInterrupt, S_exitCause, S_exitTval, S_exitVirt, S_exitPriv,
   S_exitGpa, S_exitTinst,
 } from '../gen/layout';
 import {
@@ -20,13 +20,13 @@ import { mulh, mulhu, mulhsu, div, divu, rem, remu, divw, divuw, remw, remuw } f
 import { csrInstruction, CSR_RW } from './csr';
 import { deliverException, takeTrap, pendingInterrupt, mret, sret, wfi, targetMisalignBits } from './trap';
 import { cyclesUntilTimer } from '../dev/clint';
-import { readBlock, writeBlock, fetchBlock } from '../mmu/translate';
-import { fastBlock, REGIME_S, REGIME_U, REGIME_VS, REGIME_VU } from '../mmu/fast-tlb';
+import { readBlock, writeBlock, fetchBlock, currentVmid } from '../mmu/translate';
 import { loadSlow, storeSlow, loadReserved, storeConditional, amo, fetchSlow, fetchPage, decodeSlot, fetchStraddling, accValue } from '../mmu/access';
 import { sfenceVma, hfence } from '../mmu/fence';
+import { foldFastHits } from '../mmu/tlb-counters';
 import { hlv, hsv, hlvValue } from '../mmu/hyp-access';
 import { FETCH_SLOT, STRADDLE_SLOT } from './decoded-cache';
-import { SCRATCH_PAGE_BASE, S_cnt_fenceI, ACCESS_TYPES, REGIMES } from '../gen/layout';
+import { SCRATCH_PAGE_BASE, S_cnt_fenceI } from '../gen/layout';
 
 // Slot fields
 @inline function rs1v(sp: usize): u64 { return getReg(load<u8>(sp, 3)); }
@@ -512,24 +512,6 @@ function finish(pc: u64, reason: i32): i32 {
   store<u64>(S_exitPc, pc);
   const c = S_cnt_exits + (<usize>reason << 3);
   store<u64>(c, load<u64>(c) + 1);
-  foldFastHits();
+  foldFastHits(currentVmid());
   return reason;
 }
-
-/** Moves the fast-TLB hit counters of the paged regimes into the modelled-TLB hit counters. */
-export function foldFastHits(): void {
-  for (let t = 0; t < ACCESS_TYPES; t++) {
-    const c = S_cnt_tlbHits + (<usize>t << 3);
-    for (let r = 0; r < REGIMES; r++) {
-      const b = fastBlock(r, t);
-      const hits = load<u64>(b);
-      if (r == REGIME_S || r == REGIME_U) store<u64>(c, load<u64>(c) + hits);
-      if (r == REGIME_VS || r == REGIME_VU) {
-        store<u64>(c, load<u64>(c) + hits);
-        store<u64>(S_cnt_tlbHitsVirt, load<u64>(S_cnt_tlbHitsVirt) + hits);
-      }
-      store<u64>(b, 0);
-    }
-  }
-}
-

@@ -13,6 +13,7 @@ import {
 } from '../cpu/defs';
 import { raise, inc64 } from '../state';
 import { tlbFlush, ANY, CTX_VIRT, CTX_VM_MASK } from './tlb';
+import { countVmidFlush } from './tlb-counters';
 
 @inline function currentVm(): u16 { return CTX_VIRT | <u16>((load<u64>(S_hgatp) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK); }
 
@@ -26,6 +27,7 @@ export function sfenceVma(rs1: u32, rs2: u32, vaddr: u64, asid: u64, insn: u32):
     if (p == PRV_U || (load<u64>(S_hstatus) & HSTATUS_VTVM) != 0) return raise(CAUSE_VIRTUAL_INSTRUCTION, insn);
     tlbFlush(CTX_VM_MASK, currentVm(), scope(rs1, vaddr, u64.MAX_VALUE), scope(rs2, asid, 0xffff));
     inc64(S_cnt_tlbFlushVvma);
+    countVmidFlush(<u64>(currentVm() & ~CTX_VIRT));
     return ST_RESYNC;
   }
   if (p == PRV_U || (p == PRV_S && (load<u64>(S_mstatus) & MSTATUS_TVM) != 0)) return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
@@ -40,12 +42,18 @@ export function hfence(gvma: bool, rs1: u32, rs2: u32, addr: u64, id: u64, insn:
   if (load<u64>(S_virt) != 0) return raise(CAUSE_VIRTUAL_INSTRUCTION, insn);
   if (p == PRV_U || (gvma && p == PRV_S && (load<u64>(S_mstatus) & MSTATUS_TVM) != 0)) return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
   if (gvma) {
-    if (rs2 == 0) tlbFlush(CTX_VIRT, CTX_VIRT, ANY, ANY);
-    else tlbFlush(CTX_VM_MASK, CTX_VIRT | <u16>(id & HGATP_VMID_MASK), ANY, ANY);
+    if (rs2 == 0) {
+      tlbFlush(CTX_VIRT, CTX_VIRT, ANY, ANY);
+      for (let v: u64 = 0; v < 16; v++) countVmidFlush(v);
+    } else {
+      tlbFlush(CTX_VM_MASK, CTX_VIRT | <u16>(id & HGATP_VMID_MASK), ANY, ANY);
+      countVmidFlush(id & HGATP_VMID_MASK);
+    }
     inc64(S_cnt_tlbFlushGvma);
   } else {
     tlbFlush(CTX_VM_MASK, currentVm(), scope(rs1, addr, u64.MAX_VALUE), scope(rs2, id, 0xffff));
     inc64(S_cnt_tlbFlushVvma);
+    countVmidFlush(<u64>(currentVm() & ~CTX_VIRT));
   }
   return ST_RESYNC;
 }

@@ -18,6 +18,7 @@ import {
   canonical, pageFaultCause, guestPageFaultCause, faultGpa, faultImplicit, faultImplicitWrite,
 } from './walk';
 import { ramContains, ramHost, pageFlags } from '../mem/bus';
+import { foldGuestHits, countGuestLookup } from './tlb-counters';
 
 // Live fast-TLB blocks, read by the interpreter on every access.
 export let readBlock: usize = 0;
@@ -27,6 +28,11 @@ let dataPriv: i32 = PRV_M;
 let dataVirt: bool = false;
 /** The TLB context (ctx tag and ASID) seen last: an untagged TLB is flushed when it changes. */
 let lastContext: u64 = 0;
+/** The VMID the guest regimes' fast-TLB hits are being counted for. */
+let countedVmid: u64 = 0;
+
+/** hgatp's VMID now. */
+@inline export function currentVmid(): u64 { return (load<u64>(S_hgatp) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK; }
 
 /** Result of translate(). */
 export let xlatePa: u64 = 0;
@@ -62,6 +68,8 @@ export function refreshRegime(): void {
   readBlock = fastBlock(dataRegime, 0);
   writeBlock = fastBlock(dataRegime, 1);
   fetchBlock = fastBlock(regimeFor(p, v), 2);
+  const vmid = currentVmid();
+  if (vmid != countedVmid) { foldGuestHits(countedVmid); countedVmid = vmid; }
   if (load<u64>(S_tlbTagged) == 0) flushOnSwitch(v);
 }
 
@@ -84,8 +92,7 @@ function flushOnSwitch(v: bool): void {
 /** The TLB context tag: 0 for the host; for a guest V, the VMID, and whether vsatp is Bare. */
 @inline function contextTag(v: bool): u64 {
   if (!v) return 0;
-  const vmid = (load<u64>(S_hgatp) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
-  return CTX_VIRT | vmid | (atpMode(S_vsatp) == 0 ? CTX_NO_VS : 0);
+  return CTX_VIRT | currentVmid() | (atpMode(S_vsatp) == 0 ? CTX_NO_VS : 0);
 }
 
 @inline function count(base: usize, type: i32): void {
@@ -138,12 +145,12 @@ export function translateAs(vaddr: u64, type: i32, effPriv: i32, v: bool, hlvx: 
   const hit = tlbLookup(vaddr, asid, ctx, levels);
   if (hit && hitAllows(type, effPriv, sum, mxr, gMxr, vsBare, twoStage, hlvx)) {
     count(S_cnt_tlbHits, type);
-    if (v) inc64(S_cnt_tlbHitsVirt);
+    if (v) { inc64(S_cnt_tlbHitsVirt); countGuestLookup(currentVmid(), true); }
     xlatePa = hitPa;
     return ST_OK;
   }
   count(S_cnt_tlbMisses, type);
-  if (v) inc64(S_cnt_tlbMissesVirt);
+  if (v) { inc64(S_cnt_tlbMissesVirt); countGuestLookup(currentVmid(), false); }
   const cause = walk(vaddr, type, effPriv, atp, sum, mxr, true, hgatp, gMxr, hlvx);
   if (cause != WALK_OK) return fault(cause, vaddr, type, v);
   // The walk's result replaces a cached entry that did not allow this access (its PTE may differ).

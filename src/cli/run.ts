@@ -121,6 +121,10 @@ function printStats(machine: Machine, r: SessionResult): void {
     t.push(['  guest (V=1) TLB hits / misses', `${n(c.tlbHitsVirt)} / ${n(c.tlbMissesVirt)}`]);
     t.push(['  HFENCE.VVMA / HFENCE.GVMA / switch flushes', `${n(c.tlbFlushVvma)} / ${n(c.tlbFlushGvma)} / ${n(c.tlbFlushSwitch)}`]);
     t.push(['  of the walk refs: G-stage', n(c.walkRefsG)]);
+    const [hits, misses, flushes] = ['vmidTlbHits', 'vmidTlbMisses', 'vmidTlbFlushes'].map((k) => c[k] as unknown as bigint[]);
+    for (let v = 0; v < 16; v++) {
+      if (hits[v] + misses[v] > 0n) t.push([`  VMID ${v} (mod 16): hits / misses / flushes`, `${n(hits[v])} / ${n(misses[v])} / ${n(flushes[v])}`]);
+    }
   }
   t.push(['TLB evictions', n(c.tlbEvictions)], ['page faults', n(c.pageFaults)]);
   t.push(['walk caches: PWC hits / misses, NTLB hits / misses', `${n(c.pwcHits)} / ${n(c.pwcMisses)}, ${n(c.ntlbHits)} / ${n(c.ntlbMisses)}`]);

@@ -97,6 +97,8 @@ describe('two-stage translation in the hart', () => {
     runCode(code);
     expect([m.getReg(a0), m.getReg(A.a4)]).toEqual([1n, 2n]);
     expect([counter('tlbMissesVirt'), counter('tlbHitsVirt'), counter('tlbFlushSwitch')]).toEqual([2n, 6n, 0n]);
+    const perVmid = (name: string) => (m.counters()[name] as bigint[]).slice(0, 3);
+    expect([perVmid('vmidTlbMisses'), perVmid('vmidTlbHits')]).toEqual([[0n, 1n, 1n], [0n, 3n, 3n]]);
 
     m.configure({ tlbTagged: false });
     const before = [counter('tlbMissesVirt'), counter('tlbHitsVirt')];
@@ -104,6 +106,22 @@ describe('two-stage translation in the hart', () => {
     expect([m.getReg(a0), m.getReg(A.a4)]).toEqual([1n, 2n]);
     expect([counter('tlbMissesVirt') - before[0], counter('tlbHitsVirt') - before[1]]).toEqual([8n, 0n]);
     expect(counter('tlbFlushSwitch')).toBeGreaterThanOrEqual(8n);
+  });
+
+  it('guest code in VS under a G-stage: its fast-TLB hits are credited to its VMID', () => {
+    const t = new TwoStage(m, 3);
+    t.gMap(CODE, CODE); // the code page at the same address in both
+    const data = t.guestPage(GPA_DATA);
+    m.write64(data, 9n);
+    m.writeCsr(VSATP, 0n);
+    m.writeCsr(HGATP, t.hgatp(SV39) | (3n << 44n));
+    m.setReg(a1, GPA_DATA);
+    const exit = runCode([A.ld(a0, 0, a1), A.ld(a2, 0, a1), A.ld(a2, 0, a1), A.ld(a2, 0, a1)], { priv: 1, virt: true });
+    expect([exit.reason, m.getReg(a0)]).toEqual(['wfi', 9n]);
+    const c = m.counters();
+    const hits = (c.vmidTlbHits as bigint[])[3], misses = (c.vmidTlbMisses as bigint[])[3];
+    expect([misses, hits]).toEqual([2n, 3n]); // the code page and the data page miss once; three loads hit
+    expect([c.tlbHitsVirt, c.tlbMissesVirt]).toEqual([hits, misses]);
   });
 
   it('HFENCE.GVMA with a VMID drops only that VM; HFENCE.VVMA the current VM; SFENCE.VMA at V=0 no guest entry', () => {
@@ -116,6 +134,7 @@ describe('two-stage translation in the hart', () => {
     runCode([A.hfence_gvma(0, a2), A.hlv_d(a0, a1), A.hfence_vvma(0, 0), A.hlv_d(a0, a1)]);
     expect([counter('tlbMissesVirt'), counter('tlbHitsVirt')]).toEqual([3n, 1n]);
     expect([counter('tlbFlushGvma'), counter('tlbFlushVvma')]).toEqual([2n, 1n]);
+    expect((m.counters().vmidTlbFlushes as bigint[]).slice(4, 8)).toEqual([0n, 2n, 0n, 1n]); // VMID 5 twice, VMID 7 once
   });
 });
 
