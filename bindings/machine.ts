@@ -76,8 +76,19 @@ export class Machine {
   }
 
   // --- views (recreated on demand: growing memory detaches old ones) ---
+  // Views of the core's memory, remade only when growing the memory has detached the old buffer:
+  // a VMM touches registers and guest memory on every exit.
+  private stateView?: BigUint64Array;
+  private dataView?: DataView;
   private get state(): BigUint64Array {
-    return new BigUint64Array(this.core.memory.buffer, this.core.stateBase(), STATE_WORDS);
+    const buf = this.core.memory.buffer;
+    if (this.stateView?.buffer !== buf) this.stateView = new BigUint64Array(buf, this.core.stateBase(), STATE_WORDS);
+    return this.stateView;
+  }
+  private get bytes(): DataView {
+    const buf = this.core.memory.buffer;
+    if (this.dataView?.buffer !== buf) this.dataView = new DataView(buf);
+    return this.dataView;
   }
   private word(field: StateField, i = 0): bigint { return this.state[STATE[field].index + i]; }
   private setWord(field: StateField, v: bigint, i = 0): void { this.state[STATE[field].index + i] = BigInt.asUintN(64, v); }
@@ -94,20 +105,18 @@ export class Machine {
       left -= slice;
     } while (code === 1 && left > 0);
     const reason = EXIT_REASONS[code] ?? 'none';
-    const s = this.state;
-    const at = (f: StateField) => s[STATE[f].index];
-    const exit: ExitRecord = { reason, pc: at('exitPc'), insn: Number(at('exitInsn')) };
+    const exit: ExitRecord = { reason, pc: this.word('exitPc'), insn: Number(this.word('exitInsn')) };
     if (reason === 'trap' || reason === 'interrupt') {
-      exit.cause = Number(at('exitCause'));
-      exit.tval = at('exitTval');
-      exit.gpa = at('exitGpa');
-      exit.tinst = Number(at('exitTinst'));
-      exit.virt = at('exitVirt') !== 0n;
-      exit.priv = Number(at('exitPriv'));
+      exit.cause = Number(this.word('exitCause'));
+      exit.tval = this.word('exitTval');
+      exit.gpa = this.word('exitGpa');
+      exit.tinst = Number(this.word('exitTinst'));
+      exit.virt = this.word('exitVirt') !== 0n;
+      exit.priv = Number(this.word('exitPriv'));
     }
-    if (reason === 'halt') exit.code = Number(at('exitCode'));
+    if (reason === 'halt') exit.code = Number(this.word('exitCode'));
     if (reason === 'mmio') {
-      exit.mmio = { addr: at('mmioAddr'), size: Number(at('mmioSize')), isStore: at('mmioIsStore') !== 0n, value: at('mmioValue') };
+      exit.mmio = { addr: this.word('mmioAddr'), size: Number(this.word('mmioSize')), isStore: this.word('mmioIsStore') !== 0n, value: this.word('mmioValue') };
     }
     return exit;
   }
@@ -212,11 +221,10 @@ export class Machine {
     new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, len), len).fill(0);
     this.core.hostWrote(pa, BigInt(len));
   }
-  read64(pa: bigint): bigint { return new DataView(this.readPhys(pa, 8).buffer).getBigUint64(0, true); }
+  read64(pa: bigint): bigint { return this.bytes.getBigUint64(this.ramOffset(pa, 8), true); }
   write64(pa: bigint, v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
-    this.writePhys(pa, b);
+    this.bytes.setBigUint64(this.ramOffset(pa, 8), BigInt.asUintN(64, v), true);
+    this.core.hostWrote(pa, 8n);
   }
 
   // --- console ---
