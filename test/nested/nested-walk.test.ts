@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { Machine, RAM_BASE } from '../../bindings/machine.js';
 
-import { V, R, W, X, U, A, D, LEAF, GLEAF, LOAD, STORE, FETCH, SV39, SV48, GPA_TABLES, GPA_DATA, GVA, TwoStage, vsTables } from '../helpers/two-stage.js';
+import { V, R, U, A, LEAF, LOAD, STORE, FETCH, SV39, SV48, GPA_TABLES, GPA_DATA, GVA, TwoStage, vsTables } from '../helpers/two-stage.js';
 
 let m: Machine;
 beforeEach(async () => { m = await Machine.create({ ramBytes: 8 << 20 }); });
