@@ -12,8 +12,6 @@ import { S_x, S_priv, S_virt, S_mstatus, S_cnt_instret, S_cnt_cycles, S_cnt_inst
 
 @inline export function priv(): i32 { return <i32>load<u64>(S_priv); }
 @inline export function mstatus(): u64 { return load<u64>(S_mstatus); }
-/** The virtualization mode: true in VS and VU. */
-@inline export function virt(): bool { return load<u64>(S_virt) != 0; }
 
 // Pending-trap record: helpers fill it and return ST_TRAP; one place (trap.ts) delivers.
 export let trapCause: i32 = 0;

@@ -7,8 +7,7 @@
 import * as Op from '../gen/opcodes';
 import {
   S_pc, S_priv, S_virt, S_cnt_instret, S_cnt_exits, S_exitReason, S_exitPc, S_exitInsn, S_mmioRd, S_mmioSigned,
-  S_mmioLen, S_exitOnInterrupt, S_exitCause, S_exitTval, S_exitVirt, S_exitPriv,
-  S_exitGpa, S_exitTinst,
+  S_mmioLen, S_exitOnInterrupt,
 } from '../gen/layout';
 import {
   ST_OK, ST_TRAP, ST_EXIT, EXIT_BUDGET, EXIT_HALT, EXIT_WFI, EXIT_MMIO, EXIT_NONE, EXIT_INTERRUPT, PRV_M,
@@ -24,6 +23,7 @@ import { readBlock, writeBlock, fetchBlock, currentVmid } from '../mmu/translate
 import { loadSlow, storeSlow, loadReserved, storeConditional, amo, fetchSlow, fetchPage, decodeSlot, fetchStraddling, accValue } from '../mmu/access';
 import { sfenceVma, hfence } from '../mmu/fence';
 import { foldFastHits } from '../mmu/tlb-counters';
+import { recordTrapExit } from '../exit';
 import { hlv, hsv, hlvValue } from '../mmu/hyp-access';
 import { FETCH_SLOT, STRADDLE_SLOT } from './decoded-cache';
 import { SCRATCH_PAGE_BASE, S_cnt_fenceI } from '../gen/layout';
@@ -494,12 +494,7 @@ function recordMmio(sp: usize, op: i32, len: u64): void {
 
 /** An interrupt the exit controls send to the host: it stays pending, and the pc is where it would be taken. */
 function interruptExit(pc: u64, irq: i32): i32 {
-  store<u64>(S_exitCause, <u64>irq);
-  store<u64>(S_exitTval, 0);
-  store<u64>(S_exitGpa, 0);
-  store<u64>(S_exitTinst, 0);
-  store<u64>(S_exitVirt, load<u64>(S_virt));
-  store<u64>(S_exitPriv, load<u64>(S_priv));
+  recordTrapExit(<u64>irq, 0, 0, 0);
   store<u64>(S_exitInsn, 0);
   return finish(pc, EXIT_INTERRUPT);
 }

@@ -4,8 +4,7 @@
 // hedeleg/hideleg delegate it too, else to HS (which then learns the guest's mode from hstatus).
 import {
   S_priv, S_virt, S_pc, S_mstatus, S_medeleg, S_mideleg, S_mie, S_mip, S_mtvec, S_mepc, S_mcause,
-  S_mtval, S_stvec, S_sepc, S_scause, S_stval, S_reservation, S_exitOnException, S_exitOnWfi,
-  S_exitCause, S_exitTval, S_exitGpa, S_exitTinst, S_exitVirt, S_exitPriv, S_cnt_exceptions,
+  S_mtval, S_stvec, S_sepc, S_scause, S_stval, S_reservation, S_exitOnException, S_exitOnWfi, S_cnt_exceptions,
   S_cnt_interrupts, S_cnt_trapsTo, S_cnt_cycles, S_misa, S_wallClock, S_hstatus, S_hedeleg, S_hideleg,
   S_hvip, S_htval, S_htinst, S_mtval2, S_mtinst, S_vsstatus, S_vstvec, S_vsepc, S_vscause, S_vstval,
 } from '../gen/layout';
@@ -21,7 +20,7 @@ import { transformedInstruction } from './tinst';
 
 /** Causes of explicit-access faults whose htinst is the transformed instruction: misaligned, access, page and guest-page faults of loads and stores. */
 const TINST_CAUSES: u64 = 0xA0F0 | (0xA << 20);
-import { requestExit } from '../exit';
+import { requestExit, recordTrapExit } from '../exit';
 import { clintPending, cyclesUntilTimer } from '../dev/clint';
 import { plicAsserts } from '../dev/plic';
 import { refreshRegime } from '../mmu/translate';
@@ -152,12 +151,7 @@ export function deliverException(pc: u64, insn: u32): i32 {
     setTrapTinst(transformedInstruction(insn, trapTval - accessVa));
   }
   if (((load<u64>(S_exitOnException) >> <u64>cause) & 1) != 0) {
-    store<u64>(S_exitCause, <u64>cause);
-    store<u64>(S_exitTval, trapTval);
-    store<u64>(S_exitGpa, trapGpa);
-    store<u64>(S_exitTinst, trapTinst);
-    store<u64>(S_exitVirt, load<u64>(S_virt));
-    store<u64>(S_exitPriv, load<u64>(S_priv));
+    recordTrapExit(<u64>cause, trapTval, trapGpa, trapTinst);
     return requestExit(EXIT_TRAP);
   }
   takeTrap(<u64>cause, trapTval, pc, false);

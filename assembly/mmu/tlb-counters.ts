@@ -2,7 +2,7 @@
 // (V=1) separately, and per guest VMID. The interpreter counts hits per live regime block without
 // knowing the VMID, so the guest blocks are credited to a VMID whenever it changes, and at exits.
 import {
-  S_cnt_tlbHits, S_cnt_tlbHitsVirt, S_cnt_vmidTlbHits, S_cnt_vmidTlbMisses, S_cnt_vmidTlbFlushes, ACCESS_TYPES,
+  S_cnt_tlbHits, S_cnt_tlbHitsVirt, S_cnt_tlbMissesVirt, S_cnt_vmidTlbHits, S_cnt_vmidTlbMisses, S_cnt_vmidTlbFlushes, ACCESS_TYPES,
 } from '../gen/layout';
 import { fastBlock, REGIME_S, REGIME_U, REGIME_VS, REGIME_VU } from './fast-tlb';
 
@@ -37,8 +37,9 @@ export function foldFastHits(vmid: u64): void {
   for (let t = 0; t < ACCESS_TYPES; t++) store<u64>(fastBlock(0, t), 0);
 }
 
-/** A guest TLB hit or miss on the slow path. */
+/** A guest TLB hit or miss on the slow path: counted for guests and for its VMID. */
 export function countGuestLookup(vmid: u64, hit: bool): void {
+  add(hit ? S_cnt_tlbHitsVirt : S_cnt_tlbMissesVirt, 1);
   add(vmidSlot(hit ? S_cnt_vmidTlbHits : S_cnt_vmidTlbMisses, vmid), 1);
 }
 

@@ -118,12 +118,8 @@ export function tlbInvalidate(e: usize): void {
   evictFast(e);
 }
 
-export function tlbFlushAll(): void {
-  const n = entryCount();
-  for (let i: usize = 0; i < n; i++) store<u8>(entry(i), 0, 11);
-  fastFlush(PAGED_REGIMES);
-  walkCachesFlush();
-}
+/** Flushes every entry of every context. */
+export function tlbFlushAll(): void { tlbFlush(0, 0, ANY, ANY); }
 
 /**
  * Flushes the entries whose context matches (ctx & ctxMask == ctxValue), restricted to the page of

@@ -4,7 +4,7 @@
 // translation, tagged with the VMID, the ASID and V.
 import {
   S_priv, S_virt, S_mstatus, S_satp, S_vsatp, S_hgatp, S_vsstatus, S_tlbTagged,
-  S_cnt_tlbHits, S_cnt_tlbMisses, S_cnt_tlbHitsVirt, S_cnt_tlbMissesVirt, S_cnt_tlbFlushSwitch, S_cnt_pageFaults,
+  S_cnt_tlbHits, S_cnt_tlbMisses, S_cnt_tlbFlushSwitch, S_cnt_pageFaults,
 } from '../gen/layout';
 import {
   PRV_M, PRV_S, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_MPV, MSTATUS_SUM, MSTATUS_MXR, PTE_A, PTE_D,
@@ -145,12 +145,12 @@ export function translateAs(vaddr: u64, type: i32, effPriv: i32, v: bool, hlvx: 
   const hit = tlbLookup(vaddr, asid, ctx, levels);
   if (hit && hitAllows(type, effPriv, sum, mxr, gMxr, vsBare, twoStage, hlvx)) {
     count(S_cnt_tlbHits, type);
-    if (v) { inc64(S_cnt_tlbHitsVirt); countGuestLookup(currentVmid(), true); }
+    if (v) countGuestLookup(currentVmid(), true);
     xlatePa = hitPa;
     return ST_OK;
   }
   count(S_cnt_tlbMisses, type);
-  if (v) { inc64(S_cnt_tlbMissesVirt); countGuestLookup(currentVmid(), false); }
+  if (v) countGuestLookup(currentVmid(), false);
   const cause = walk(vaddr, type, effPriv, atp, sum, mxr, true, hgatp, gMxr, hlvx);
   if (cause != WALK_OK) return fault(cause, vaddr, type, v);
   // The walk's result replaces a cached entry that did not allow this access (its PTE may differ).
