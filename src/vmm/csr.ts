@@ -19,6 +19,8 @@ export const CAUSE = {
 export const IRQ = { ssi: 1, vssi: 2, msi: 3, sti: 5, vsti: 6, mti: 7, sei: 9, vsei: 10, mei: 11 } as const;
 
 export const bit = (n: number): bigint => 1n << BigInt(n);
+/** sstatus (and vsstatus) fields. */
+export const SSTATUS = { SIE: 1n << 1n, SPIE: 1n << 5n, SPP: 1n << 8n, SUM: 1n << 18n, MXR: 1n << 19n } as const;
 /** The exceptions a guest kernel handles itself (when a strategy lets it see them directly). */
 export const GUEST_EXCEPTIONS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | bit(c), 0n);
 /** All 64 cause bits. */

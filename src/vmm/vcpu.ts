@@ -3,7 +3,9 @@
  * (running the kernel deprivileged in U) does not hold. The virtual mode and the S CSRs live here;
  * the VMM emulates every access to them and every trap the guest would take in S.
  */
-const SIE = 1n << 1n, SPIE = 1n << 5n, SPP = 1n << 8n, SUM = 1n << 18n, MXR = 1n << 19n;
+import { SSTATUS } from './csr.js';
+
+const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
 const SSTATUS_WRITABLE = SIE | SPIE | SPP | SUM | MXR;
 const UXL64 = 2n << 32n;
 const S_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n);

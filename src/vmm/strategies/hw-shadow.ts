@@ -7,7 +7,7 @@
  */
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
-import { CSR, CAUSE, IRQ, bit } from '../csr.js';
+import { CSR, CAUSE, IRQ, SSTATUS, bit } from '../csr.js';
 import { decodePrivileged, csrNewValue } from '../decode.js';
 import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
@@ -17,7 +17,7 @@ import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, un
 import { emulatePtStore } from './trap-emulate.js';
 
 const PAGE_FAULTS = bit(CAUSE.fetchPage) | bit(CAUSE.loadPage) | bit(CAUSE.storePage);
-const SIE = 1n << 1n, SPIE = 1n << 5n, SPP = 1n << 8n, SUM = 1n << 18n, MXR = 1n << 19n;
+const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
 
 interface Guest { vcpu: VsVcpu; shadow: ShadowPaging; satp: bigint }
 

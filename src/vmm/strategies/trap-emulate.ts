@@ -9,7 +9,7 @@ import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
 import { decodePrivileged, decodeStore, decodeAmo, amoResult, csrNewValue } from '../decode.js';
-import { sbiCall, isTimerCall } from '../sbi.js';
+import { serveSbi, expireTimer } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
@@ -17,7 +17,6 @@ import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type S
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
 
-const NO_TIMER = 0xffff_ffff_ffff_ffffn;
 const STIP = 1n << 5n;
 
 interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; regs: bigint[]; pc: bigint }
@@ -112,24 +111,14 @@ export class TrapEmulate implements Strategy {
     }
   }
 
+  /** An SBI call from the guest kernel; its pending tick is the virtual sip.STIP. */
   private sbi(vm: Vm, g: Guest, exit: ExitRecord): ExitAction {
-    const m = this.ctx.machine;
-    vm.stats.exit('sbi');
-    const eid = m.getReg(17);
-    const r = sbiCall(vm, eid, m.getReg(16), [m.getReg(10), m.getReg(11), m.getReg(12)]);
-    m.setReg(10, r.error);
-    m.setReg(11, r.value);
-    m.pc = exit.pc + 4n;
-    if (isTimerCall(eid)) { g.vcpu.sip &= ~STIP; m.timerCompare = vm.timerDeadline; }
-    if (vm.exitCode !== undefined) return { kind: 'halt', code: vm.exitCode };
-    return RESUME;
+    return serveSbi(this.ctx.machine, vm, exit, () => { g.vcpu.sip &= ~STIP; });
   }
 
   private timer(vm: Vm, g: Guest): ExitAction {
-    vm.stats.exit('timer');
+    expireTimer(this.ctx.machine, vm);
     g.vcpu.sip |= STIP;
-    vm.timerDeadline = NO_TIMER;
-    this.ctx.machine.timerCompare = NO_TIMER;
     return this.deliver(vm, g);
   }
 

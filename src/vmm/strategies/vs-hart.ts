@@ -7,12 +7,11 @@
 import type { Machine } from '../../../bindings/machine.js';
 import type { ExitRecord } from '../../../bindings/exit.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES, GUEST_EXCEPTIONS } from '../csr.js';
-import { sbiCall, isTimerCall } from '../sbi.js';
+import { serveSbi, expireTimer } from '../sbi.js';
 import { RESUME, type ExitAction } from '../strategy.js';
 import type { Vm } from '../vm.js';
 
 const VS_SAVED = [CSR.vsstatus, CSR.vsie, CSR.vstvec, CSR.vsscratch, CSR.vsepc, CSR.vscause, CSR.vstval, CSR.vsatp, CSR.hvip] as const;
-const NO_TIMER = 0xffff_ffff_ffff_ffffn;
 
 /** A guest's virtual CPU while it is off the hart. */
 export class VsVcpu {
@@ -64,31 +63,15 @@ export function saveVcpu(m: Machine, c: VsVcpu): void {
   c.pc = m.pc;
 }
 
-/** An SBI call (ECALL from VS): carried out, results in a0/a1, the guest resumes after the ECALL. */
+/** An SBI call (ECALL from VS); the guest's pending tick is hvip.VSTIP. */
 export function handleSbi(m: Machine, vm: Vm, exit: ExitRecord): ExitAction {
-  vm.stats.exit('sbi');
-  const eid = m.getReg(17), fid = m.getReg(16);
-  const r = sbiCall(vm, eid, fid, [m.getReg(10), m.getReg(11), m.getReg(12)]);
-  m.setReg(10, r.error);
-  m.setReg(11, r.value);
-  m.pc = exit.pc + 4n;
-  if (isTimerCall(eid)) armTimer(m, vm);
-  if (vm.exitCode !== undefined) return { kind: 'halt', code: vm.exitCode };
-  return RESUME;
+  return serveSbi(m, vm, exit, () => m.writeCsr(CSR.hvip, m.readCsr(CSR.hvip) & ~bit(IRQ.vsti)));
 }
 
-/** The guest's new deadline: its pending tick is cleared and the host's compare register set. */
-function armTimer(m: Machine, vm: Vm): void {
-  m.writeCsr(CSR.hvip, m.readCsr(CSR.hvip) & ~bit(IRQ.vsti));
-  m.timerCompare = vm.timerDeadline;
-}
-
-/** The host timer fired at the guest's deadline: inject VSTIP and disarm until the next set_timer. */
+/** The host timer fired at the guest's deadline: inject VSTIP. */
 export function handleTimer(m: Machine, vm: Vm): ExitAction {
-  vm.stats.exit('timer');
+  expireTimer(m, vm);
   m.writeCsr(CSR.hvip, m.readCsr(CSR.hvip) | bit(IRQ.vsti));
-  vm.timerDeadline = NO_TIMER;
-  m.timerCompare = NO_TIMER;
   return RESUME;
 }
 
