@@ -28,22 +28,14 @@ function permittedHere(insn: u32): i32 {
   return st;
 }
 
-/**
- * The checks and translation HLV and HSV share: the mode may use them, the address is aligned
- * (misaligned ones trap), and it translates as the guest's; ST_OK with the host address in xlatePa.
- */
-function guestAddress(vaddr: u64, size: u64, type: i32, hlvx: bool, insn: u32): i32 {
-  const st = permittedHere(insn);
+/** HLV/HLVX of `size` bytes: the raw value (not yet extended) in hlvValue. Misaligned ones trap. */
+export function hlv(vaddr: u64, size: u64, hlvx: bool, insn: u32): i32 {
+  let st = permittedHere(insn);
   if (st != ST_OK) return st;
   setAccessVa(vaddr);
-  if ((vaddr & (size - 1)) != 0) return guestFault(raise(type == ACCESS_WRITE ? CAUSE_MISALIGNED_STORE : CAUSE_MISALIGNED_LOAD, vaddr));
-  return guestFault(translateAs(vaddr, type, guestPriv(), true, hlvx));
-}
-
-/** HLV/HLVX of `size` bytes: the raw value (not yet extended) in hlvValue. */
-export function hlv(vaddr: u64, size: u64, hlvx: bool, insn: u32): i32 {
-  let st = guestAddress(vaddr, size, ACCESS_READ, hlvx, insn);
-  if (st != ST_OK) return st;
+  if ((vaddr & (size - 1)) != 0) return guestFault(raise(CAUSE_MISALIGNED_LOAD, vaddr));
+  st = translateAs(vaddr, ACCESS_READ, guestPriv(), true, hlvx);
+  if (st != ST_OK) return guestFault(st);
   st = physLoad(xlatePa, size, CAUSE_LOAD_ACCESS);
   if (st == ST_TRAP) return guestFault(raise(trapCause, vaddr));
   if (st != ST_OK) return st;
@@ -53,8 +45,12 @@ export function hlv(vaddr: u64, size: u64, hlvx: bool, insn: u32): i32 {
 
 /** HSV of `size` bytes. */
 export function hsv(vaddr: u64, size: u64, value: u64, insn: u32): i32 {
-  let st = guestAddress(vaddr, size, ACCESS_WRITE, false, insn);
+  let st = permittedHere(insn);
   if (st != ST_OK) return st;
+  setAccessVa(vaddr);
+  if ((vaddr & (size - 1)) != 0) return guestFault(raise(CAUSE_MISALIGNED_STORE, vaddr));
+  st = translateAs(vaddr, ACCESS_WRITE, guestPriv(), true, false);
+  if (st != ST_OK) return guestFault(st);
   st = physStore(xlatePa, size, value, CAUSE_STORE_ACCESS);
   if (st == ST_TRAP) return guestFault(raise(trapCause, vaddr));
   return st;
