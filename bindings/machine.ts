@@ -115,6 +115,7 @@ export class Machine {
       exit.priv = Number(this.word('exitPriv'));
     }
     if (reason === 'halt') exit.code = Number(this.word('exitCode'));
+    if (reason === 'not-present') exit.pa = this.word('exitAbsentPa');
     if (reason === 'mmio') {
       exit.mmio = { addr: this.word('mmioAddr'), size: Number(this.word('mmioSize')), isStore: this.word('mmioIsStore') !== 0n, value: this.word('mmioValue') };
     }
@@ -156,8 +157,9 @@ export class Machine {
   get progress(): bigint { return this.word('cnt_instret') + this.word('cnt_exceptions') + this.word('cnt_interrupts'); }
   /** Flushes the modelled TLB (and the walk caches), as an SFENCE.VMA of everything: for a hypervisor that edited page tables the hart uses. */
   flushTlb(): void { this.core.flushTlb(); }
-  /** The CLINT's mtime now. */
+  /** The CLINT's mtime now; setting it is a store to mtime (the clock goes on from there). */
   get time(): bigint { return BigInt.asUintN(64, this.core.timeNow()); }
+  set time(v: bigint) { this.core.setTimeNow(BigInt.asUintN(64, v)); }
   /** The CLINT's mtimecmp (all ones: no timer interrupt). */
   set timerCompare(v: bigint) { this.core.setTimerCompare(BigInt.asUintN(64, v)); }
   get timerCompare(): bigint { return this.word('mtimecmp'); }
@@ -226,6 +228,35 @@ export class Machine {
     this.bytes.setBigUint64(this.ramOffset(pa, 8), BigInt.asUintN(64, v), true);
     this.core.hostWrote(pa, 8n);
   }
+
+  // --- dirty logging and not-present pages (live migration) ---
+  /**
+   * Turns dirty logging of RAM on (every page armed, the bitmap cleared) or off (the bits logged
+   * so far stay until read). While it is on, every write to a page — the hart's stores, AMOs and
+   * SCs, the walker's A/D updates, HTIF, and the host's writes through this class — sets its bit.
+   */
+  set dirtyLogging(on: boolean) { this.core.setDirtyLogging(on ? 1 : 0); }
+  get dirtyLogging(): boolean { return this.word('dirtyLogging') !== 0n; }
+  /**
+   * Takes the dirty bits and clears them (atomically: between two runs), re-arming the pages taken
+   * when logging is on. Bit i (word i >> 5, bit i & 31) is RAM page i, at RAM_BASE + 4096 i.
+   */
+  readAndClearDirty(): Uint32Array {
+    this.core.readAndClearDirty();
+    return new Uint32Array(this.core.memory.buffer, REGIONS.DIRTY_COPY.base, Math.ceil(this.ramBytes / 4096 / 64) * 2).slice();
+  }
+  /**
+   * Marks `pages` RAM pages from physical address `pa` (page-aligned) not present (`absent`) or
+   * present again. An access to a page not present exits with reason 'not-present' and the page's
+   * address, without touching it; host writes reach it as usual (write the page, then mark it present).
+   */
+  setAbsent(pa: bigint, pages: number, absent: boolean): void {
+    if ((pa & 0xfffn) !== 0n) throw new MachineError(`physical address 0x${pa.toString(16)} is not page-aligned`);
+    this.ramOffset(pa, pages * 4096);
+    this.core.setPagesAbsent(Number((pa - RAM_BASE) / 4096n), pages, absent ? 1 : 0);
+  }
+  /** RAM pages not present now. */
+  get absentPages(): number { return this.core.pagesAbsent(); }
 
   // --- console ---
   private ring(base: number): Uint32Array { return new Uint32Array(this.core.memory.buffer, base, 2); }
@@ -305,7 +336,11 @@ export class Machine {
       ram: new Uint8Array(mem, this.core.ramBase(), this.ramBytes).slice(),
     };
   }
-  /** Replaces this machine's state with a snapshot of a machine of the same RAM size. */
+  /**
+   * Replaces this machine's state with a snapshot of a machine of the same RAM size. The RAM is
+   * all there afterwards (no page is left not present); this machine's dirty logging stays as it
+   * was, and with it on every page counts as written.
+   */
   restore(snap: Snapshot): void {
     if (snap.version !== SNAPSHOT_VERSION) throw new MachineError(`snapshot version ${snap.version}, expected ${SNAPSHOT_VERSION}`);
     if (snap.ramBytes !== this.ramBytes || snap.ram.length !== this.ramBytes) throw new MachineError(`snapshot has ${snap.ramBytes} bytes of RAM, this machine ${this.ramBytes}`);
@@ -313,9 +348,13 @@ export class Machine {
     const ringBytes = REGIONS.UART_TX.size + REGIONS.UART_RX.size;
     if (snap.rings.length !== ringBytes) throw new MachineError(`snapshot console rings have ${snap.rings.length} bytes, expected ${ringBytes}`);
     const mem = this.core.memory.buffer;
+    const logging = this.word('dirtyLogging');
     this.state.set(snap.state);
+    this.setWord('dirtyLogging', logging);
     new Uint8Array(mem, REGIONS.UART_TX.base, snap.rings.length).set(snap.rings);
     new Uint8Array(mem, this.core.ramBase(), this.ramBytes).set(snap.ram);
+    this.core.setPagesAbsent(0, this.ramBytes / 4096, 0);
     this.core.flushCaches();
+    this.core.hostWrote(RAM_BASE, BigInt(this.ramBytes));
   }
 }
