@@ -9,7 +9,7 @@ import {
   S_virt, S_mideleg, S_tlbTagged, S_cnt_tlbFlushAll,
 } from './gen/layout';
 import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG } from './cpu/defs';
-import { setReg, inc64 } from './state';
+import { setReg, inc64, beginChunk } from './state';
 import { mtime, setMtime } from './dev/clint';
 import { expandCompressed } from './cpu/rvc';
 import { run as interpret } from './cpu/interpreter';
@@ -25,7 +25,7 @@ import { uartReset } from './dev/uart';
 import { plicReset } from './dev/plic';
 import { pageFlagsAddr, FLAG_WATCHED, FLAG_CODE, ramContains } from './mem/bus';
 import { markWritten, dirtyLog, dirtyReadAndClear } from './mem/dirty-log';
-import { setAbsent, absentPages } from './mem/absent';
+import { setAbsent, absentPages, isAbsent, dropAbsentCopies } from './mem/absent';
 import { MSTATUS_SUM, MSTATUS_MXR } from './cpu/defs';
 
 export const LAYOUT_VERSION: i32 = 1;
@@ -80,6 +80,7 @@ export function flushCaches(): void {
   watchTohost();
   refreshRegime();
   refreshAlign();
+  beginChunk(0); // instret now is the restored counter's, for host reads of time before the next run
 }
 
 function watchTohost(): void {
@@ -158,7 +159,7 @@ export function setTimeNow(v: u64): void { setMtime(v); }
 export function setTimerCompare(v: u64): void { store<u64>(S_mtimecmp, v); }
 
 /** Privilege-level change or satp/mstatus written by the host: recompute derived state. */
-export function stateChanged(): void { fastFlush(ALL_REGIMES); refreshRegime(); refreshAlign(); }
+export function stateChanged(): void { fastFlush(ALL_REGIMES); refreshRegime(); refreshAlign(); beginChunk(0); }
 
 // --- debug translation (side-effect free) ---
 let debugPa: u64 = 0;
@@ -207,8 +208,12 @@ export function debugResultPte(): u64 { return debugPte; }
 export function setDirtyLogging(on: bool): void { dirtyLog(on); }
 /** Moves the dirty bits to the DIRTY_COPY region, clears and re-arms them; the number of dirty pages. */
 export function readAndClearDirty(): i32 { return dirtyReadAndClear(); }
-/** Marks `count` RAM pages from page index `first` not present (absent) or present. */
-export function setPagesAbsent(first: i32, count: i32, absent: bool): void { setAbsent(first, count, absent); }
+/** Marks `count` RAM pages from page index `first` not present (absent) or present; see absent.ts for `flush`. */
+export function setPagesAbsent(first: i32, count: i32, absent: bool, flush: bool): void { setAbsent(first, count, absent, flush); }
+/** After marking pages absent without `flush`: drops the cached copies of RAM. */
+export function dropCachedRam(): void { dropAbsentCopies(); }
+/** Whether the RAM page of `pa` is marked not present. */
+export function pageAbsent(pa: u64): bool { return ramContains(pa, 1) && isAbsent(pa); }
 /** How many RAM pages are not present. */
 export function pagesAbsent(): i32 { return absentPages; }
 

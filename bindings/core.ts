@@ -45,8 +45,10 @@ export interface CoreExports {
   expandRvc(c: number): number;
   setDirtyLogging(on: number): void;
   readAndClearDirty(): number;
-  setPagesAbsent(first: number, count: number, absent: number): void;
+  setPagesAbsent(first: number, count: number, absent: number, flush: number): void;
+  dropCachedRam(): void;
   pagesAbsent(): number;
+  pageAbsent(pa: bigint): number;
   setTimeNow(v: bigint): void;
 }
 

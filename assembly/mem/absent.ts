@@ -28,10 +28,10 @@ export function notPresent(pa: u64): i32 {
 
 /**
  * Marks `count` pages from page index `first` absent or present (indices clamped to RAM). Making a
- * page absent drops every cached copy of it (decoded instructions, fast-TLB entries), so nothing
- * reaches it without the flag being seen.
+ * page absent must be followed by dropAbsentCopies before the next run (`flush` does it here; a
+ * host marking many scattered pages does it once at the end).
  */
-export function setAbsent(first: i32, count: i32, absent: bool): void {
+export function setAbsent(first: i32, count: i32, absent: bool, flush: bool): void {
   const pages = <i64>(load<u64>(S_ramSize) >> 12);
   const lo = max<i64>(<i64>first, 0);
   const hi = min<i64>(<i64>first + <i64>count, pages);
@@ -42,5 +42,8 @@ export function setAbsent(first: i32, count: i32, absent: bool): void {
     store<u8>(f, absent ? load<u8>(f) | FLAG_ABSENT : load<u8>(f) & ~FLAG_ABSENT);
     absentPages += absent ? 1 : -1;
   }
-  if (absent && hi > lo) { decodedFlushAll(); fastFlush(ALL_REGIMES); }
+  if (absent && flush && hi > lo) dropAbsentCopies();
 }
+
+/** Drops every cached copy of RAM (decoded instructions, fast-TLB entries), so no access reaches an absent page without its flag being seen. */
+export function dropAbsentCopies(): void { decodedFlushAll(); fastFlush(ALL_REGIMES); }

@@ -6,8 +6,14 @@
 import type { Machine } from '../../bindings/machine.js';
 import type { Strategy } from './strategy.js';
 import type { Vm } from './vm.js';
+import { GuestPageAbsent } from './p2m.js';
 
-export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string };
+/**
+ * `not-present`: the guest, or the VMM on its behalf, needed a page that has not arrived (post-copy
+ * migration); `pa` is the host page. Run the VM again once it is there: the guest instruction that
+ * needed it is executed again (and its exit handled again).
+ */
+export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string } | { kind: 'not-present'; pa: bigint };
 
 export interface RunVmOptions {
   /** Most guest instructions (default 2^53); every exit counts as one too, so a guest caught in a loop of faults still ends. */
@@ -31,8 +37,16 @@ export function runVm(machine: Machine, vm: Vm, strategy: Strategy, options: Run
       if (done >= limit) return { kind: 'budget' };
       const exit = machine.run(Math.min(slice, limit - done));
       if (exit.reason === 'budget') { options.onSlice?.(done); continue; }
+      if (exit.reason === 'not-present') return { kind: 'not-present', pa: exit.pa! };
       exits++;
-      const action = strategy.handle(vm, exit);
+      let action;
+      try {
+        action = strategy.handle(vm, exit);
+      } catch (e) {
+        // Handlers touch guest memory before they change anything, so dropping the exit is safe.
+        if (e instanceof GuestPageAbsent) return { kind: 'not-present', pa: e.hpa };
+        throw e;
+      }
       if (action.kind === 'halt') return { kind: 'halt', code: action.code };
       if (action.kind === 'crash') return action;
     }

@@ -9,9 +9,10 @@ import { GStage } from '../g-stage.js';
 import { CAUSE, IRQ } from '../csr.js';
 import { kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
+import type { Migratable, StateRecord, StateReader } from '../migratable.js';
+import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS, vsVcpuState, vsVcpuFrom } from './vs-hart.js';
 
-export class HwNested implements Strategy {
+export class HwNested implements Strategy, Migratable {
   readonly name = 'hw-nested' as const;
   private readonly vcpus = new Map<number, VsVcpu>();
   private readonly gstages = new Map<number, GStage>();
@@ -47,4 +48,12 @@ export class HwNested implements Strategy {
   }
 
   leave(vm: Vm): void { saveVcpu(this.ctx.machine, this.vcpus.get(vm.id)!); }
+
+  /** The virtual CPU; the G-stage is rebuilt from the destination's p2m. */
+  saveVm(vm: Vm): StateRecord { return { vcpu: vsVcpuState(this.vcpus.get(vm.id)!) }; }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const vcpu = vsVcpuFrom(state.record('vcpu'));
+    this.gstages.set(vm.id, new GStage(this.ctx.host, vm.p2m));
+    this.vcpus.set(vm.id, vcpu);
+  }
 }

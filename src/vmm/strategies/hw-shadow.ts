@@ -13,7 +13,8 @@ import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
+import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS, vsVcpuState, vsVcpuFrom } from './vs-hart.js';
+import { MigrationStateError, type Migratable, type StateRecord, type StateReader } from '../migratable.js';
 import { emulatePtStore } from './trap-emulate.js';
 
 const PAGE_FAULTS = bit(CAUSE.fetchPage) | bit(CAUSE.loadPage) | bit(CAUSE.storePage);
@@ -21,7 +22,7 @@ const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
 
 interface Guest { vcpu: VsVcpu; shadow: ShadowPaging; satp: bigint }
 
-export class HwShadow implements Strategy {
+export class HwShadow implements Strategy, Migratable {
   readonly name = 'hw-shadow' as const;
   private readonly guests = new Map<number, Guest>();
   constructor(private readonly ctx: StrategyContext) {}
@@ -42,6 +43,22 @@ export class HwShadow implements Strategy {
   }
 
   leave(vm: Vm): void { saveVcpu(this.ctx.machine, this.guests.get(vm.id)!.vcpu); }
+
+  /**
+   * The virtual CPU and the guest's own satp. The hart's vsatp in the vCPU is a shadow root of
+   * this host; `enter` replaces it, and the shadows are refilled on the destination as the guest
+   * faults.
+   */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guests.get(vm.id)!;
+    return { vcpu: vsVcpuState(g.vcpu), satp: g.satp };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const vcpu = vsVcpuFrom(state.record('vcpu'));
+    const satp = state.u64('satp');
+    if (satp >> 60n !== 0n && satp >> 60n !== 8n) throw new MigrationStateError(`${state.what}: field satp has a mode the shadow walker does not know`);
+    this.guests.set(vm.id, { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm.p2m, vm.stats, 'preserve'), satp });
+  }
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine, g = this.guests.get(vm.id)!;

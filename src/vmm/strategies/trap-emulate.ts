@@ -16,12 +16,13 @@ import { VirtualCpu } from '../vcpu.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
+import type { Migratable, StateRecord, StateReader } from '../migratable.js';
 
 const STIP = 1n << 5n;
 
 interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; regs: bigint[]; pc: bigint }
 
-export class TrapEmulate implements Strategy {
+export class TrapEmulate implements Strategy, Migratable {
   readonly name = 'trap-emulate' as const;
   private readonly guests = new Map<number, Guest>();
   constructor(private readonly ctx: StrategyContext) {}
@@ -56,6 +57,19 @@ export class TrapEmulate implements Strategy {
     const m = this.ctx.machine, g = this.guests.get(vm.id)!;
     for (let i = 1; i < 32; i++) g.regs[i] = m.getReg(i);
     g.pc = m.pc;
+  }
+
+  /** The registers, pc and virtual CPU; the shadows (ring-compressed) are rebuilt on the destination. */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guests.get(vm.id)!;
+    return { regs: [...g.regs], pc: g.pc, vcpu: g.vcpu.save() };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const regs = state.u64s('regs', 32);
+    regs[0] = 0n;
+    const vcpu = VirtualCpu.from(state.record('vcpu'));
+    const shadow = new ShadowPaging(this.ctx.machine, this.ctx.host, vm.p2m, vm.stats, 'compress');
+    this.guests.set(vm.id, { vcpu, shadow, regs, pc: state.u64('pc') });
   }
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {

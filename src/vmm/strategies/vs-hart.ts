@@ -10,6 +10,7 @@ import { CSR, CAUSE, IRQ, bit, ALL_CAUSES, GUEST_EXCEPTIONS } from '../csr.js';
 import { serveSbi, expireTimer } from '../sbi.js';
 import { RESUME, type ExitAction } from '../strategy.js';
 import type { Vm } from '../vm.js';
+import type { StateRecord, StateReader } from '../state-reader.js';
 
 const VS_SAVED = [CSR.vsstatus, CSR.vsie, CSR.vstvec, CSR.vsscratch, CSR.vsepc, CSR.vscause, CSR.vstval, CSR.vsatp, CSR.hvip] as const;
 
@@ -61,6 +62,21 @@ export function saveVcpu(m: Machine, c: VsVcpu): void {
   for (const csr of VS_SAVED) c.csrs.set(csr, m.readCsr(csr));
   c.priv = m.priv;
   c.pc = m.pc;
+}
+
+/** A virtual CPU as a migration record: registers, pc, privilege (VS or VU) and the saved VS CSRs. */
+export function vsVcpuState(c: VsVcpu): StateRecord {
+  return { regs: [...c.regs], pc: c.pc, priv: c.priv, csrs: Object.fromEntries(VS_SAVED.map((k) => [String(k), c.csrs.get(k) ?? 0n])) };
+}
+/** The inverse of vsVcpuState, every field checked. */
+export function vsVcpuFrom(r: StateReader): VsVcpu {
+  const c = new VsVcpu();
+  c.regs = r.u64s('regs', 32);
+  c.regs[0] = 0n;
+  c.pc = r.u64('pc');
+  c.priv = r.int('priv', 0, 1);
+  c.csrs = r.u64Map('csrs', VS_SAVED);
+  return c;
 }
 
 /** An SBI call (ECALL from VS); the guest's pending tick is hvip.VSTIP. */

@@ -1,0 +1,90 @@
+/**
+ * Records over a channel: the header goes out before the first record; incoming bytes are framed
+ * and checked (FrameDecoder) and queue up as records. A defect in what arrives, or the channel
+ * closing, becomes the link's `failure`: every later receive rejects with it.
+ */
+import type { Channel } from './channel.js';
+import { ConnectionLost } from './channel.js';
+import { FrameDecoder, type Record } from '../stream/decoder.js';
+import { encodeHeader, encodeRecord, recordName, StreamError } from '../stream/format.js';
+
+export type { Record };
+
+export class RecordLink {
+  private readonly decoder: FrameDecoder;
+  private readonly queue: Record[] = [];
+  private waiter?: { resolve: (r: Record) => void; reject: (e: Error) => void };
+  private headerSent = false;
+  /** Why the link stopped working (a defect in the incoming stream, or the connection lost). */
+  failure?: Error;
+  /** Bytes sent and received, framing included. */
+  bytesSent = 0;
+  bytesReceived = 0;
+
+  constructor(private readonly channel: Channel, incoming: string, private readonly version?: number) {
+    this.decoder = new FrameDecoder(incoming);
+    channel.onData((b) => this.arrive(b));
+    channel.onClose((e) => {
+      if (this.failure) return;
+      try { this.decoder.end(); } catch (d) { this.fail(d as Error); return; }
+      this.fail(new ConnectionLost(e ? `the connection was lost: ${e.message}` : 'the connection was closed'));
+    });
+  }
+
+  /** Sends one record (and, first, the header). */
+  async send(type: number, body?: Uint8Array): Promise<void> {
+    const rec = encodeRecord(type, body);
+    if (!this.headerSent) {
+      this.headerSent = true;
+      const h = encodeHeader(this.version);
+      this.bytesSent += h.length;
+      await this.channel.send(h);
+    }
+    this.bytesSent += rec.length;
+    await this.channel.send(rec);
+  }
+
+  /** The next record, waiting for it. */
+  receive(): Promise<Record> {
+    const r = this.queue.shift();
+    if (r) return Promise.resolve(r);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+  }
+
+  /** The next record if one has arrived (never waits); throws the failure once the queue is empty. */
+  poll(): Record | undefined {
+    const r = this.queue.shift();
+    if (r) return r;
+    if (this.failure) throw this.failure;
+    return undefined;
+  }
+
+  /** The next record, which must be of `type`. */
+  async expect(type: number): Promise<Record> {
+    const r = await this.receive();
+    if (r.type !== type) throw new StreamError(`expected ${recordName(type)}, got ${recordName(r.type)} (record ${r.index})`);
+    return r;
+  }
+
+  close(): void { this.channel.close(); }
+
+  private arrive(bytes: Uint8Array): void {
+    if (this.failure) return;
+    this.bytesReceived += bytes.length;
+    let records: Record[];
+    try { records = this.decoder.push(bytes); } catch (e) { this.fail(e as Error); return; }
+    for (const r of records) {
+      const w = this.waiter;
+      if (w) { this.waiter = undefined; w.resolve(r); } else this.queue.push(r);
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(e);
+  }
+}
