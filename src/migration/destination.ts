@@ -16,7 +16,7 @@ import { ConnectionLost } from './transport/channel.js';
 import { REC, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
 import {
   decodeInit, decodePages, decodePageList, decodeHart, decodeClock, decodeBitmap, decodeStateRecord, decodeText,
-  encodeText, encodeResumed, encodePageList, expectEmpty, type Init,
+  encodeText, encodeResumed, encodePageList, expectEmpty, checkEnd, type Init,
 } from './stream/records.js';
 import { CLOCK_FIELDS } from '../../bindings/machine.js';
 import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
@@ -53,6 +53,11 @@ export interface DestinationOptions {
   maxInstructions?: number;
   /** Instructions per slice (default 200,000). */
   slice?: number;
+  /**
+   * Where the incoming VM goes (default: a new machine of its own, a VMM host for a strategy). A
+   * host that keeps machines ready may hand one out here; it must fit `init`.
+   */
+  createVm?: (init: Init) => Promise<HostedVm>;
 }
 
 export interface Received {
@@ -87,7 +92,7 @@ export async function receive(channel: Channel, options: DestinationOptions = {}
   try {
     const init = checkInit(decodeInit((await first(link)).body), options.accept);
     options.onEvent?.({ type: 'init', init });
-    vm = await createVm(init);
+    vm = await (options.createVm ?? createVm)(init);
     await link.send(REC.READY);
     const loaded = await receiveUntilSwitchover(link, vm);
     absent = loaded.absent;
@@ -124,7 +129,7 @@ function checkInit(init: Init, accept: AcceptPolicy = {}): Init {
   return init;
 }
 
-async function createVm(init: Init): Promise<HostedVm> {
+export async function createVm(init: Init): Promise<HostedVm> {
   try {
     if (init.strategy === 'native') return await BareVm.create(init.ramBytes);
     return await VmmVm.create(init.strategy as Exclude<StrategyName, 'native'>, init.ramBytes);
@@ -146,7 +151,7 @@ async function receiveUntilSwitchover(link: RecordLink, vm: HostedVm): Promise<{
     }
     switch (r.type) {
       case REC.ROUND: continue;
-      case REC.END: expectEmpty(r.body, 'END'); return { state: decodeState(state, vm) };
+      case REC.END: checkEnd(r.body, r.index, r.chain); return { state: decodeState(state, vm) };
       case REC.POSTCOPY: return { state: decodeState(state, vm), absent: decodeBitmap(r.body, vm.pages, 'POSTCOPY') };
       case REC.ABORT: throw new MigrationRefused(`the source aborted: ${decodeText(r.body, 'ABORT')}`);
       default: skipOrRefuse(r);
@@ -273,7 +278,7 @@ class PostcopyPages {
 
   private handle(r: Record): void {
     if (r.type === REC.END) {
-      expectEmpty(r.body, 'END');
+      checkEnd(r.body, r.index, r.chain);
       this.ended = true;
       if (this.missing !== 0) throw new StreamError(`END with ${this.missing} pages still missing`);
       return;

@@ -254,7 +254,7 @@ class Source {
       // Pure stop-and-copy sends all RAM at the link's rate; pre-copy's last pages go as fast as the link can (QEMU's completion).
       const stop = await this.sendPages(dirty, { limited: this.policy.name === 'stop-and-copy', guestRuns: false, batch: BATCH });
       stop.bytes += await this.sendState();
-      await this.link.send(REC.END);
+      await this.link.sendEnd();
       stop.ms = epochMs() - stopAt;
       const resumed = await this.switchOver();
       return this.report(stop, stopAt, stopMtime, resumed, wws);
@@ -278,12 +278,21 @@ class Source {
     return this.link.bytesSent - before;
   }
 
-  /** <- LOADED, GO ->, <- RESUMED. Once GO is out the VM is the destination's. */
+  /**
+   * <- LOADED, GO ->, <- RESUMED. Once GO is out the VM is the destination's — unless it answers
+   * with a refusal instead (a GO that arrived damaged): then it did not resume, and neither side
+   * has moved on, so the VM goes on here.
+   */
   private async switchOver(): Promise<Resumed> {
     await this.reply(REC.LOADED);
     this.phase = 'switchover';
     await this.link.send(REC.GO);
-    const r = await this.reply(REC.RESUMED);
+    const r = await this.link.receive();
+    if (r.type === REC.REFUSE) {
+      this.phase = 'precopy';
+      throw new MigrationFailed(`migration failed at the switch-over: the destination refused the stream: ${decodeText(r.body, 'REFUSE')}; it did not resume, and the VM goes on here`, 'switchover', true);
+    }
+    if (r.type !== REC.RESUMED) this.unexpected(r);
     return decodeResumed(r.body);
   }
 
@@ -318,7 +327,7 @@ class Source {
       out.bytes += b.bytes;
       this.opts.onEvent?.({ type: 'postcopy', delivered: out.pages, left: this.postcopyLeft });
     }
-    await this.link.send(REC.END);
+    await this.link.sendEnd();
     await this.reply(REC.DONE);
     out.ms = performance.now() - t0;
     return out;

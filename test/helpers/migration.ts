@@ -3,7 +3,8 @@
  * VMM strategy with boot arguments; running one to its end; migrating one over an in-memory pair.
  */
 import { readFileSync } from 'node:fs';
-import { Machine } from '../../bindings/machine.js';
+import { createHash } from 'node:crypto';
+import { Machine, RAM_BASE } from '../../bindings/machine.js';
 import { parseImage, type LoadedImage } from '../../src/loader/index.js';
 import { loadImage } from '../../src/machine/boot.js';
 import { GUEST_RAM_BASE } from '../../src/vmm/vm.js';
@@ -71,4 +72,10 @@ export async function migrateInMemory(vm: HostedVm, source: SourceOptions = {}, 
   await d;
   out.sourceOutput = sourceOutput;
   return out;
+}
+
+/** A digest of a whole bare machine: hart, devices and RAM. */
+export function machineDigest(vm: BareVm): string {
+  const h = vm.machine.saveHart();
+  return createHash('sha256').update(new Uint8Array(h.state.buffer)).update(h.rings).update(vm.machine.readPhys(RAM_BASE, vm.ramBytes)).digest('hex');
 }

@@ -6,15 +6,22 @@
  * arrived and checked.
  */
 import {
-  MAGIC, VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, MAX_BODY_BYTES, StreamError, pad8, checksum, recordCrc, recordName,
+  MAGIC, VERSION, HEADER_BYTES, RECORD_HEADER_BYTES, MAX_BODY_BYTES, StreamError, pad8, checksum, recordCrc, recordName, chainCrc,
 } from './format.js';
 
-export interface Record { type: number; body: Uint8Array; index: number }
+export interface Record {
+  type: number;
+  body: Uint8Array;
+  /** Records before this one, and their running checksum (chainCrc): what an END must state. */
+  index: number;
+  chain: number;
+}
 
 export class FrameDecoder {
   private readonly queue = new ByteQueue();
   private headerSeen = false;
   private count = 0;
+  private chain = 0;
   /** Bytes taken so far (for messages). */
   private offset = 0;
 
@@ -37,6 +44,8 @@ export class FrameDecoder {
       const v = new DataView(head.buffer, head.byteOffset, RECORD_HEADER_BYTES);
       const type = v.getUint32(0, true), length = v.getUint32(4, true);
       const where = `${this.direction} record ${this.count} (${recordName(type)}) at byte ${this.offset}`;
+      const hcrc = v.getUint32(12, true), hwant = checksum(head.subarray(0, 12));
+      if (hcrc !== hwant) throw new StreamError(`${this.direction} record ${this.count} at byte ${this.offset} is corrupt: its header's CRC32C is 0x${hcrc.toString(16)}, the header gives 0x${hwant.toString(16)}`);
       if (length > MAX_BODY_BYTES) throw new StreamError(`${where} declares ${length} bytes, more than any record may have (${MAX_BODY_BYTES}): corrupt`);
       const total = RECORD_HEADER_BYTES + length + pad8(length);
       if (this.queue.length < total) return out;
@@ -44,11 +53,11 @@ export class FrameDecoder {
       const body = whole.slice(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length);
       const crc = v.getUint32(8, true), want = recordCrc(whole.subarray(0, 8), body);
       if (crc !== want) throw new StreamError(`${where} is corrupt: CRC32C 0x${crc.toString(16)}, the data gives 0x${want.toString(16)}`);
-      if (v.getUint32(12, true) !== 0) throw new StreamError(`${where} is corrupt: its reserved word is not zero`);
       for (let i = RECORD_HEADER_BYTES + length; i < total; i++) {
         if (whole[i] !== 0) throw new StreamError(`${where} is corrupt: its padding is not zero`);
       }
-      out.push({ type, body, index: this.count++ });
+      out.push({ type, body, index: this.count++, chain: this.chain });
+      this.chain = chainCrc(this.chain, crc);
       this.take(total);
     }
   }

@@ -3,11 +3,13 @@
  * length and a CRC32C, the same in both directions of the connection.
  *
  *   header  : magic "vmlabMIG" (8) | version u32 | flags u32 (0) | reserved u32 (0) | crc32c u32 of the 20 bytes before it
- *   record  : type u32 | length u32 | crc32c u32 of type, length and body | reserved u32 (0) | body | zero padding to 8 bytes
+ *   record  : type u32 | length u32 | crc32c u32 of type, length and body | crc32c u32 of the 12 bytes before it | body | zero padding to 8 bytes
  *
  * All integers little-endian. A type with bit 31 set is optional: a reader that does not know it
  * skips it; an unknown type without it is refused (like Xen's stream, which has no checksum: this
- * one adds a CRC32C per record and to the header).
+ * one adds a CRC32C per record and to the header). The record header has a checksum of its own, so
+ * a damaged length is seen at once rather than waited on; END carries a running checksum of every
+ * record (chainCrc), so a record lost or repeated is seen too.
  */
 import { crc32c } from './crc.js';
 
@@ -59,9 +61,23 @@ export function encodeRecord(type: number, body: Uint8Array = new Uint8Array(0))
   v.setUint32(4, body.length, true);
   out.set(body, RECORD_HEADER_BYTES);
   v.setUint32(8, recordCrc(out.subarray(0, 8), body), true);
+  v.setUint32(12, checksum(out.subarray(0, 12)), true);
   return out;
 }
 
 export function recordCrc(typeAndLength: Uint8Array, body: Uint8Array): number {
   return checksum(typeAndLength, body);
+}
+
+/**
+ * The running checksum of a stream's records: each record's CRC folded into the one before
+ * (starting from 0). END carries the count and this value over every record before it, so a
+ * record lost, repeated or reordered — which each record's own CRC cannot see — is refused too.
+ */
+export function chainCrc(chain: number, recordCrcValue: number): number {
+  const b = new Uint8Array(8);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, chain, true);
+  v.setUint32(4, recordCrcValue, true);
+  return checksum(b);
 }

@@ -144,6 +144,18 @@ export function decodeResumed(body: Uint8Array): Resumed {
   return { epochMs, mtime };
 }
 
+/** END: how many records came before it, and their running checksum (format.ts chainCrc). */
+export interface End { records: number; chain: number }
+export const encodeEnd = (e: End): Uint8Array => new BodyWriter().u32(e.records).u32(e.chain).done();
+/** Checks an END against the records that really came before it. */
+export function checkEnd(body: Uint8Array, index: number, chain: number): void {
+  const r = new BodyReader(body, 'END');
+  const records = r.u32(), sent = r.u32();
+  r.end();
+  if (records !== index) throw new StreamError(`END: the source sent ${records} records before it, ${index} arrived: records were lost or repeated`);
+  if (sent !== chain) throw new StreamError(`END: the records' running CRC32C is 0x${sent.toString(16)} at the source, 0x${chain.toString(16)} here: records were lost, repeated or reordered`);
+}
+
 /** Records with no body. */
 export function expectEmpty(body: Uint8Array, what: string): void {
   if (body.length !== 0) throw new StreamError(`${what}: ${body.length} bytes in a record that has none`);

@@ -6,7 +6,8 @@
 import type { Channel } from './channel.js';
 import { ConnectionLost } from './channel.js';
 import { FrameDecoder, type Record } from '../stream/decoder.js';
-import { encodeHeader, encodeRecord, recordName, StreamError } from '../stream/format.js';
+import { encodeHeader, encodeRecord, recordName, chainCrc, REC, StreamError } from '../stream/format.js';
+import { encodeEnd } from '../stream/records.js';
 
 export type { Record };
 
@@ -21,19 +22,24 @@ export class RecordLink {
   bytesSent = 0;
   bytesReceived = 0;
 
-  constructor(private readonly channel: Channel, incoming: string, private readonly version?: number) {
+  constructor(private readonly channel: Channel, private readonly incoming: string, private readonly version?: number) {
     this.decoder = new FrameDecoder(incoming);
     channel.onData((b) => this.arrive(b));
     channel.onClose((e) => {
       if (this.failure) return;
       try { this.decoder.end(); } catch (d) { this.fail(d as Error); return; }
-      this.fail(new ConnectionLost(e ? `the connection was lost: ${e.message}` : 'the connection was closed'));
+      this.fail(new ConnectionLost(`the ${this.incoming} stream is truncated: the connection ${e ? `was lost (${e.message})` : 'closed'} before the protocol was done`));
     });
   }
+
+  private sentRecords = 0;
+  private sentChain = 0;
 
   /** Sends one record (and, first, the header). */
   async send(type: number, body?: Uint8Array): Promise<void> {
     const rec = encodeRecord(type, body);
+    this.sentRecords++;
+    this.sentChain = chainCrc(this.sentChain, new DataView(rec.buffer).getUint32(8, true));
     if (!this.headerSent) {
       this.headerSent = true;
       const h = encodeHeader(this.version);
@@ -43,6 +49,9 @@ export class RecordLink {
     this.bytesSent += rec.length;
     await this.channel.send(rec);
   }
+
+  /** The END record: the count and running checksum of every record sent before it. */
+  sendEnd(): Promise<void> { return this.send(REC.END, encodeEnd({ records: this.sentRecords, chain: this.sentChain })); }
 
   /** The next record, waiting for it. */
   receive(): Promise<Record> {

@@ -1,11 +1,12 @@
 /**
  * Two channels joined in memory, for tests and the in-suite stream fuzz. Bytes are delivered
  * asynchronously (a microtask later), as a socket would; a `tamper` hook sees each chunk one end
- * sends and may change it, drop it, or cut the connection (for mutated and truncated streams).
+ * sends (a record, or the header) and may change it, replace it by other bytes, or deliver part
+ * of it and cut the connection (for mutated and truncated streams).
  */
 import type { Channel } from './channel.js';
 
-export type Tamper = (bytes: Uint8Array, offset: number) => Uint8Array | 'cut';
+export type Tamper = (bytes: Uint8Array, offset: number) => Uint8Array | { cutAfter: Uint8Array };
 
 class MemoryEnd implements Channel {
   peer!: MemoryEnd;
@@ -18,13 +19,13 @@ class MemoryEnd implements Channel {
 
   async send(bytes: Uint8Array): Promise<void> {
     if (this.closed) throw new Error('send on a closed channel');
-    let out: Uint8Array | 'cut' = bytes.slice();
+    let out: Uint8Array | { cutAfter: Uint8Array } = bytes.slice();
     if (this.tamper) out = this.tamper(out, this.sent);
     this.sent += bytes.length;
-    if (out === 'cut') { this.close(); return; }
-    const chunk = out;
+    const chunk = out instanceof Uint8Array ? out : out.cutAfter;
     await Promise.resolve();
     this.peer.deliver(chunk);
+    if (!(out instanceof Uint8Array)) this.close();
   }
   onData(h: (b: Uint8Array) => void): void {
     this.dataHandler = h;
