@@ -18,8 +18,10 @@ const SYS_WRITE: u64 = 64;
 const SYS_EXIT: u64 = 93;
 const ENOSYS: u64 = 38;
 
+/** [pa, pa + size) lies in RAM, computed without wrapping: a guest's length can be anything. */
 @inline function inRam(pa: u64, size: u64): bool {
-  return pa >= RAM_GUEST_BASE && pa - RAM_GUEST_BASE <= load<u64>(S_ramSize) - size;
+  const ram = load<u64>(S_ramSize);
+  return pa >= RAM_GUEST_BASE && size <= ram && pa - RAM_GUEST_BASE <= ram - size;
 }
 @inline function host(pa: u64): usize { return RAM_BASE + <usize>(pa - RAM_GUEST_BASE); }
 /** A 64-bit store of the device. */
@@ -92,14 +94,16 @@ function syscall(t: u64, block: u64): i32 {
     else {
       const gone = firstAbsent(a1, a2);
       if (gone != u64.MAX_VALUE) return notPresent(gone);
-      // The whole write goes out at once; a full ring hands control to the host first.
+      // A write that fits the ring goes out whole (a full ring hands control to the host first);
+      // a longer one is a short write of what fits, as write(2) may be.
       if (<u64>ringFree(UART_TX_BASE) < a2 && a2 <= 4000) return requestExit(EXIT_CONSOLE);
       const src = host(a1);
-      for (let i: u64 = 0; i < a2; i++) {
+      let i: u64 = 0;
+      for (; i < a2; i++) {
         if (ringFree(UART_TX_BASE) == 0) break;
         ringPush(UART_TX_BASE, load<u8>(src + <usize>i));
       }
-      ret = a2;
+      ret = i;
     }
   }
   put(block, ret);

@@ -235,54 +235,56 @@ export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2280;
 export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2288;
 /** whole-TLB flushes on a context switch (untagged TLB) */
 export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2296;
+/** flushes of one ASID or VMID by the host, when it recycles the tag */
+export const S_cnt_tlbFlushRecycle: usize = STATE_BASE + 2304;
 /** per guest VMID (mod 16): TLB hits */
-export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2304;
+export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2312;
 /** per guest VMID (mod 16): TLB misses */
-export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2432;
+export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2440;
 /** per guest VMID (mod 16): fences that flushed its translations (SFENCE.VMA at V=1, HFENCE.VVMA, HFENCE.GVMA) */
-export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2560;
+export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2568;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 2688;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 2696;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 2696;
+export const S_cnt_walks: usize = STATE_BASE + 2704;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 2704;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2712;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 2712;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2720;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 2720;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2728;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 2728;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2736;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 2736;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2744;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 2744;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2752;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 2752;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2760;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 2760;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2768;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 2768;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2776;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 2776;
+export const S_cnt_decodes: usize = STATE_BASE + 2784;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 2784;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2792;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 2792;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2800;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 2800;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2808;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 2808;
+export const S_cnt_fenceI: usize = STATE_BASE + 2816;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 2816;
+export const S_cnt_mmio: usize = STATE_BASE + 2824;
 /** stores that found a clean page while logging (the slow path marked it dirty) */
-export const S_cnt_dirtyFaults: usize = STATE_BASE + 2824;
+export const S_cnt_dirtyFaults: usize = STATE_BASE + 2832;
 /** pages marked dirty by a write of the host or a device (HTIF) while logging */
-export const S_cnt_dirtyHostWrites: usize = STATE_BASE + 2832;
+export const S_cnt_dirtyHostWrites: usize = STATE_BASE + 2840;
 /** dirty pages handed to the host by read-and-clear */
-export const S_cnt_dirtyPagesRead: usize = STATE_BASE + 2840;
+export const S_cnt_dirtyPagesRead: usize = STATE_BASE + 2848;
 /** read-and-clear calls */
-export const S_cnt_dirtyReads: usize = STATE_BASE + 2848;
+export const S_cnt_dirtyReads: usize = STATE_BASE + 2856;
 export const COUNTERS_BASE: usize = S_cnt_instret;
-export const COUNTERS_WORDS: i32 = 105;
-export const STATE_WORDS: i32 = 357;
+export const COUNTERS_WORDS: i32 = 106;
+export const STATE_WORDS: i32 = 358;

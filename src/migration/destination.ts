@@ -58,6 +58,8 @@ export interface DestinationOptions {
    * host that keeps machines ready may hand one out here; it must fit `init`.
    */
   createVm?: (init: Init) => Promise<HostedVm>;
+  /** A wait for the source's next record fails when nothing arrives for this long (default 10 s). */
+  stallTimeoutMs?: number;
 }
 
 export interface Received {
@@ -85,7 +87,7 @@ const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK] as const;
 
 /** Receives one VM over `channel`, resumes it, and runs it; see the module comment. */
 export async function receive(channel: Channel, options: DestinationOptions = {}): Promise<Received> {
-  const link = new RecordLink(channel, 'source');
+  const link = new RecordLink(channel, 'source', options.stallTimeoutMs);
   let vm: HostedVm | undefined;
   let absent: Uint32Array | undefined;
   let clock: MigratedState['clock'] | undefined;
@@ -269,18 +271,20 @@ class PostcopyPages {
     return performance.now() - t;
   }
 
-  /** After the guest is done here: the rest of the pages, END, and DONE back. */
+  private done?: Promise<void>;
+
+  /** After the guest is done here: the rest of the pages and END (answered by DONE as soon as it comes). */
   async finish(): Promise<void> {
     while (!this.ended) this.handle(await this.link.receive());
-    await this.link.send(REC.DONE);
-    this.link.close();
+    await this.done;
   }
 
   private handle(r: Record): void {
     if (r.type === REC.END) {
       checkEnd(r.body, r.index, r.chain);
-      this.ended = true;
       if (this.missing !== 0) throw new StreamError(`END with ${this.missing} pages still missing`);
+      this.ended = true;
+      this.done = this.link.send(REC.DONE).then(() => this.link.close());
       return;
     }
     const written = writePages(r, this.vm, true);

@@ -26,6 +26,8 @@ export interface MigrationOptions {
   zeroPages: boolean;
   /** Guest instructions per slice between two looks at the link. */
   sliceInstructions: number;
+  /** A wait for the destination's answer fails when nothing arrives for this long (ms). */
+  stallTimeoutMs: number;
 }
 
 export const DEFAULT_OPTIONS: MigrationOptions = {
@@ -39,6 +41,7 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   hybridRounds: 2,
   zeroPages: true,
   sliceInstructions: 200_000,
+  stallTimeoutMs: 10_000,
 };
 
 export class OptionError extends Error {}
@@ -57,6 +60,7 @@ export function migrationOptions(o: Partial<MigrationOptions> = {}): MigrationOp
   positive('throttleIncrement', 99);
   positive('maxRounds');
   positive('sliceInstructions', 0x7fff_ffff);
+  positive('stallTimeoutMs');
   if (!Number.isInteger(m.hybridRounds) || m.hybridRounds < 0) throw new OptionError(`hybridRounds must be a non-negative integer, not ${m.hybridRounds}`);
   return m;
 }

@@ -84,7 +84,7 @@ class Source {
   constructor(private readonly vm: HostedVm, channel: Channel, private readonly opts: SourceOptions) {
     this.o = migrationOptions(opts);
     this.policy = POLICY[this.o.policy];
-    this.link = new RecordLink(channel, 'destination');
+    this.link = new RecordLink(channel, 'destination', this.o.stallTimeoutMs);
     this.limiter = new RateLimiter(this.o.maxBandwidth);
     this.throttle = new Throttle(this.o);
   }

@@ -43,6 +43,12 @@ export class StateReader {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw this.bad(name, `is not an integer in ${min}..${max}`);
     return v;
   }
+  /** A boolean. */
+  bool(name: string): boolean {
+    const v = this.get(name);
+    if (typeof v !== 'boolean') throw this.bad(name, 'is not true or false');
+    return v;
+  }
   /** One of the listed strings. */
   oneOf<T extends string>(name: string, values: readonly T[]): T {
     const v = this.get(name);

@@ -11,6 +11,8 @@ import { MigrationRefused } from '../../src/migration/destination.js';
 import type { Tamper } from '../../src/migration/transport/memory.js';
 
 const CASES = 1000;
+/** A stream cut inside its last records leaves both sides waiting: the stall timeout ends it. */
+const STALL = 100;
 const KINDS = ['flip', 'overwrite', 'insert', 'delete', 'truncate'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -57,7 +59,7 @@ describe('stream fuzz', () => {
     for (let c = 0; c < CASES; c++) {
       const kind = KINDS[c % KINDS.length];
       const at = rng.int(total);
-      const m = await migrateInMemory(source, { policy: 'stop-and-copy' }, { createVm }, mutation(rng, kind, at));
+      const m = await migrateInMemory(source, { policy: 'stop-and-copy', stallTimeoutMs: STALL }, { createVm, stallTimeoutMs: STALL }, mutation(rng, kind, at));
       const where = `case ${c}: ${kind} at byte ${at} of ${total}`;
       expect(m.received, where).toBeUndefined();
       expect(m.destError, where).toBeInstanceOf(MigrationRefused);

@@ -1,7 +1,9 @@
 /**
  * Records over a channel: the header goes out before the first record; incoming bytes are framed
- * and checked (FrameDecoder) and queue up as records. A defect in what arrives, or the channel
- * closing, becomes the link's `failure`: every later receive rejects with it.
+ * and checked (FrameDecoder) and queue up as records. A defect in what arrives, the channel
+ * closing, or — while a receive waits — no byte arriving for `stallMs` (a stream cut off inside a
+ * record by a peer that then waits for an answer) becomes the link's `failure`: every later
+ * receive rejects with it.
  */
 import type { Channel } from './channel.js';
 import { ConnectionLost } from './channel.js';
@@ -22,7 +24,7 @@ export class RecordLink {
   bytesSent = 0;
   bytesReceived = 0;
 
-  constructor(private readonly channel: Channel, private readonly incoming: string, private readonly version?: number) {
+  constructor(private readonly channel: Channel, private readonly incoming: string, private readonly stallMs = 10_000, private readonly version?: number) {
     this.decoder = new FrameDecoder(incoming);
     channel.onData((b) => this.arrive(b));
     channel.onClose((e) => {
@@ -58,7 +60,22 @@ export class RecordLink {
     const r = this.queue.shift();
     if (r) return Promise.resolve(r);
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      this.armStall();
+    });
+  }
+
+  private stallTimer?: ReturnType<typeof setTimeout>;
+  /** While a receive waits: fail if nothing arrives for stallMs. */
+  private armStall(): void {
+    clearTimeout(this.stallTimer);
+    if (!this.waiter) return;
+    this.stallTimer = setTimeout(() => {
+      const inside = this.decoder.pending ? `, ${this.decoder.pending} bytes of a record waiting for the rest` : '';
+      this.fail(new ConnectionLost(`the ${this.incoming} stream stalled: nothing arrived for ${this.stallMs} ms${inside} (truncated)`));
+      this.channel.close();
+    }, this.stallMs);
   }
 
   /** The next record if one has arrived (never waits); throws the failure once the queue is empty. */
@@ -76,21 +93,23 @@ export class RecordLink {
     return r;
   }
 
-  close(): void { this.channel.close(); }
+  close(): void { clearTimeout(this.stallTimer); this.channel.close(); }
 
   private arrive(bytes: Uint8Array): void {
     if (this.failure) return;
     this.bytesReceived += bytes.length;
+    this.armStall();
     let records: Record[];
     try { records = this.decoder.push(bytes); } catch (e) { this.fail(e as Error); return; }
     for (const r of records) {
       const w = this.waiter;
-      if (w) { this.waiter = undefined; w.resolve(r); } else this.queue.push(r);
+      if (w) { this.waiter = undefined; clearTimeout(this.stallTimer); w.resolve(r); } else this.queue.push(r);
     }
   }
 
   private fail(e: Error): void {
     if (this.failure) return;
+    clearTimeout(this.stallTimer);
     this.failure = e;
     const w = this.waiter;
     this.waiter = undefined;

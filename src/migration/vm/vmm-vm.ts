@@ -25,12 +25,25 @@ export const VMM_BYTES = 32 << 20;
 const PAGE = 4096;
 const MAX_CONSOLE = 16 << 20;
 
+function toBase64(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function fromBase64(s: string, what: string): Uint8Array {
+  try {
+    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  } catch {
+    throw new MigrationStateError(`${what} is not base64`);
+  }
+}
+
 export class VmmVm implements HostedVm {
   readonly dirtyLog: GuestDirtyLog;
-  private printed = 0;
   private gfnOfHost?: Map<bigint, number>;
+  private readonly decoder = new TextDecoder();
 
-  private constructor(readonly machine: Machine, readonly host: HostMemory, readonly vm: Vm, readonly vmm: MigratableStrategy) {
+  private constructor(readonly machine: Machine, readonly host: HostMemory, readonly vm: Vm, readonly vmm: MigratableStrategy, private readonly output: Uint8Array[]) {
     this.dirtyLog = GuestDirtyLog.forVm(machine, vm.p2m);
   }
 
@@ -38,10 +51,11 @@ export class VmmVm implements HostedVm {
   static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number): Promise<VmmVm> {
     const machine = await Machine.create({ ramBytes: ramBytes + VMM_BYTES });
     const host = new HostMemory(machine, VMM_BYTES);
-    const vm = new Vm(1, host, ramBytes);
+    const output: Uint8Array[] = [];
+    const vm = new Vm(1, host, ramBytes, { consoleSink: (b) => output.push(b) });
     const s = makeStrategy(strategy, { machine, host });
     if (!isMigratable(s)) throw new Error(`strategy ${strategy} cannot be migrated`);
-    return new VmmVm(machine, host, vm, s);
+    return new VmmVm(machine, host, vm, s, output);
   }
 
   /** Boots `image` in the VM (the source side of a migration starts here). */
@@ -63,8 +77,9 @@ export class VmmVm implements HostedVm {
   }
 
   takeOutput(): string {
-    const s = this.vm.console.slice(this.printed);
-    this.printed = this.vm.console.length;
+    this.vm.consoleLog.flush();
+    let s = '';
+    for (const b of this.output.splice(0)) s += this.decoder.decode(b, { stream: true });
     return s;
   }
   private frame(gfn: number): bigint { return this.vm.p2m.frames[gfn]; }
@@ -91,7 +106,7 @@ export class VmmVm implements HostedVm {
     const vm = this.vm;
     return {
       vmm: this.vmm.saveVm(vm),
-      devices: { timerDeadline: vm.timerDeadline, console: vm.console },
+      devices: { timerDeadline: vm.timerDeadline, console: toBase64(vm.consoleLog.bytes()), consoleDropped: vm.consoleLog.dropped },
       clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() },
     };
   }
@@ -100,12 +115,17 @@ export class VmmVm implements HostedVm {
     if (!s.vmm || !s.devices) throw new StreamError(`the stream has no ${s.vmm ? 'DEVICES' : 'VMM'} record: a VM under ${this.strategy} needs one`);
     try {
       const devices = new StateReader(s.devices, 'DEVICES');
-      const timerDeadline = devices.u64('timerDeadline'), console = devices.string('console', MAX_CONSOLE);
-      this.machine.setClockWords(s.clock.words);
+      const timerDeadline = devices.u64('timerDeadline');
+      const console = fromBase64(devices.string('console', MAX_CONSOLE * 2), 'DEVICES: field console');
+      const dropped = devices.int('consoleDropped', 0, Number.MAX_SAFE_INTEGER);
       this.vmm.restoreVm(this.vm, new StateReader(s.vmm, `VMM (${this.strategy})`));
+      this.machine.setClockWords(s.clock.words);
       this.vm.timerDeadline = timerDeadline;
-      this.vm.console = console;
-      this.printed = console.length;
+      // The output so far, kept as the source kept it (not output again here).
+      this.vm.consoleLog.write(console);
+      this.vm.consoleLog.flush();
+      this.vm.consoleLog.dropped += dropped;
+      this.output.length = 0;
     } catch (e) {
       if (e instanceof MigrationStateError) throw new StreamError(e.message);
       throw e;

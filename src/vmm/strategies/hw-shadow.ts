@@ -3,24 +3,29 @@
  * VU, so system calls, its own exceptions and its interrupts need no VMM, but there is no G-stage:
  * the VS stage walks shadow page tables the VMM builds, with hstatus.VTVM making the guest's satp
  * accesses and SFENCE.VMA exit. Page faults exit too (they may be shadow fills), and so do writes
- * to the guest's page tables.
+ * to the guest's page tables. Every VM runs with VMID 0 (hgatp is Bare, whose VMID must be zero):
+ * the shadows' ASIDs, from the host's allocator, are what keeps VMs' translations apart.
  */
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, SSTATUS, bit } from '../csr.js';
 import { decodePrivileged, csrNewValue } from '../decode.js';
 import { ShadowPaging } from '../shadow-paging.js';
-import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
+import { emulateGuestStore } from '../guest-store.js';
+import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
+import type { HartContext } from '../world-switch.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS, vsVcpuState, vsVcpuFrom } from './vs-hart.js';
+import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, injectIntoVs, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
 import { MigrationStateError, type Migratable, type StateRecord, type StateReader } from '../migratable.js';
-import { emulatePtStore } from './trap-emulate.js';
+import { hartContextState, hartContextFrom } from '../hart-context-state.js';
+import { VS_GUEST_CSRS } from '../world-switch.js';
 
 const PAGE_FAULTS = bit(CAUSE.fetchPage) | bit(CAUSE.loadPage) | bit(CAUSE.storePage);
-const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
+const { SUM, MXR } = SSTATUS;
 
-interface Guest { vcpu: VsVcpu; shadow: ShadowPaging; satp: bigint }
+/** The guest's satp is virtual (the hart's vsatp holds a shadow of it). */
+interface Guest { hart: HartContext; shadow: ShadowPaging; satp: bigint }
 
 export class HwShadow implements Strategy, Migratable {
   readonly name = 'hw-shadow' as const;
@@ -29,39 +34,48 @@ export class HwShadow implements Strategy, Migratable {
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
-    const vcpu = new VsVcpu();
-    vcpu.pc = kernelEntry(image);
-    this.guests.set(vm.id, { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm.p2m, vm.stats, 'preserve'), satp: 0n });
+    this.adopt(vm, vsContext(kernelEntry(image)), 0n);
+  }
+
+  /** The VM's shadows (empty: filled as it faults) over this host's frames: at boot, or for a VM migrated in. */
+  private adopt(vm: Vm, hart: HartContext, satp: bigint): void {
+    const g: Guest = { hart, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'preserve'), satp };
+    g.shadow.onReset = () => this.ctx.machine.writeCsr(CSR.vsatp, g.shadow.satpFor(g.satp, 'S'));
+    this.guests.set(vm.id, g);
+    vm.onDestroy(() => this.guests.delete(vm.id));
+  }
+
+  /**
+   * The hart context and the guest's own satp. The context's vsatp is a shadow root of this host;
+   * `enter` replaces it, and the destination refills its own shadows as the guest faults.
+   */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guest(vm);
+    return { hart: hartContextState(g.hart), satp: g.satp };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const hart = hartContextFrom(state.record('hart'), VS_GUEST_CSRS, VS_MODES);
+    const satp = state.u64('satp');
+    if (satp >> 60n !== 0n && satp >> 60n !== 8n) throw new MigrationStateError(`${state.what}: field satp has a mode the shadow walker does not know`);
+    this.adopt(vm, hart, satp);
   }
 
   enter(vm: Vm): void {
-    const m = this.ctx.machine, g = this.guests.get(vm.id)!;
-    configureVsHart(m, { guestExceptions: GUEST_EXCEPTIONS & ~PAGE_FAULTS, trapVm: true, hgatp: 0n });
-    loadVcpu(m, g.vcpu);
+    const m = this.ctx.machine, g = this.guest(vm);
+    enterVs(m, vm, g.hart, { guestExceptions: GUEST_EXCEPTIONS & ~PAGE_FAULTS, trapVm: true, hgatp: 0n });
     m.writeCsr(CSR.vsatp, g.shadow.satpFor(g.satp, 'S'));
-    m.timerCompare = vm.timerDeadline;
   }
 
-  leave(vm: Vm): void { saveVcpu(this.ctx.machine, this.guests.get(vm.id)!.vcpu); }
+  leave(vm: Vm): void { leaveVs(this.ctx.machine, this.guest(vm).hart); }
 
-  /**
-   * The virtual CPU and the guest's own satp. The hart's vsatp in the vCPU is a shadow root of
-   * this host; `enter` replaces it, and the shadows are refilled on the destination as the guest
-   * faults.
-   */
-  saveVm(vm: Vm): StateRecord {
-    const g = this.guests.get(vm.id)!;
-    return { vcpu: vsVcpuState(g.vcpu), satp: g.satp };
-  }
-  restoreVm(vm: Vm, state: StateReader): void {
-    const vcpu = vsVcpuFrom(state.record('vcpu'));
-    const satp = state.u64('satp');
-    if (satp >> 60n !== 0n && satp >> 60n !== 8n) throw new MigrationStateError(`${state.what}: field satp has a mode the shadow walker does not know`);
-    this.guests.set(vm.id, { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm.p2m, vm.stats, 'preserve'), satp });
+  private guest(vm: Vm): Guest {
+    const g = this.guests.get(vm.id);
+    if (!g) throw new Error(`VM ${vm.id} was not booted under ${this.name}`);
+    return g;
   }
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {
-    const m = this.ctx.machine, g = this.guests.get(vm.id)!;
+    const m = this.ctx.machine, g = this.guest(vm);
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return handleTimer(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     switch (exit.cause) {
@@ -70,7 +84,7 @@ export class HwShadow implements Strategy, Migratable {
       case CAUSE.fetchPage: return this.pageFault(vm, g, exit, FETCH);
       case CAUSE.loadPage: return this.pageFault(vm, g, exit, READ);
       case CAUSE.storePage: return this.pageFault(vm, g, exit, WRITE);
-      default: return unexpected(vm, exit);
+      default: return reflectToVs(m, vm, exit) ?? unexpected(vm, exit);
     }
   }
 
@@ -78,9 +92,9 @@ export class HwShadow implements Strategy, Migratable {
   private virtualInstruction(vm: Vm, g: Guest, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine;
     const insn = decodePrivileged(exit.insn);
+    if (insn.kind === 'sfence') { vm.stats.emulated++; vm.stats.exit('sfence'); m.pc = exit.pc + 4n; return RESUME; }
+    if (insn.kind !== 'csr' || insn.csr !== CSR.satp) return reflectToVs(m, vm, exit)!;
     vm.stats.emulated++;
-    if (insn.kind === 'sfence') { vm.stats.exit('sfence'); m.pc = exit.pc + 4n; return RESUME; }
-    if (insn.kind !== 'csr' || insn.csr !== CSR.satp) return unexpected(vm, exit);
     vm.stats.exit('satp');
     const old = g.satp;
     const v = csrNewValue(insn, old, (i) => m.getReg(i));
@@ -96,24 +110,16 @@ export class HwShadow implements Strategy, Migratable {
   private pageFault(vm: Vm, g: Guest, exit: ExitRecord, type: AccessType): ExitAction {
     const m = this.ctx.machine;
     const vss = m.readCsr(CSR.vsstatus);
-    const ctx = { satp: g.satp, userMode: m.priv === 0, sum: (vss & SUM) !== 0n, mxr: (vss & MXR) !== 0n };
-    const r = g.shadow.fault(ctx, 'S', m.readCsr(CSR.vsatp), exit.tval!, type);
+    const ctx: GuestContext = { satp: g.satp, userMode: m.priv === 0, sum: (vss & SUM) !== 0n, mxr: (vss & MXR) !== 0n };
+    const inject = (cause: number, tval: bigint): ExitAction => {
+      vm.stats.exit('guest-fault');
+      vm.stats.reflected++;
+      injectIntoVs(m, BigInt(cause), tval, exit.pc);
+      return RESUME;
+    };
+    const r = g.shadow.fault(ctx, 'S', exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
-    if (r.kind === 'pt-write') return emulatePtStore(m, g.shadow, vm, exit, r.gpa);
-    vm.stats.exit('guest-fault');
-    vm.stats.reflected++;
-    injectIntoVs(this.ctx.machine, BigInt(r.cause), exit.tval!, exit.pc);
-    return RESUME;
+    if (r.kind === 'pt-write') return emulateGuestStore(m, vm, g.shadow, exit, ctx, inject);
+    return inject(r.cause, exit.tval ?? 0n);
   }
-}
-
-/** Delivers an exception to the guest kernel in VS as the hart would have (vscause, vsepc, vstval, vsstatus). */
-function injectIntoVs(m: StrategyContext['machine'], cause: bigint, tval: bigint, pc: bigint): void {
-  const vss = m.readCsr(CSR.vsstatus);
-  m.writeCsr(CSR.vscause, cause);
-  m.writeCsr(CSR.vsepc, pc);
-  m.writeCsr(CSR.vstval, tval);
-  m.writeCsr(CSR.vsstatus, (vss & ~(SPP | SPIE | SIE)) | (m.priv === 1 ? SPP : 0n) | ((vss & SIE) !== 0n ? SPIE : 0n));
-  m.priv = 1;
-  m.pc = m.readCsr(CSR.vstvec) & ~3n;
 }
