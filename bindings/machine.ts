@@ -158,6 +158,11 @@ export class Machine {
   flushTlb(): void { this.core.flushTlb(); }
   /** The CLINT's mtime now. */
   get time(): bigint { return BigInt.asUintN(64, this.core.timeNow()); }
+  /** Sets mtime, as a store to the CLINT's mtime register would; it keeps advancing from there. */
+  set time(v: bigint) {
+    const ticks = this.time - this.word('mtimeOffset');
+    this.setWord('mtimeOffset', v - ticks);
+  }
   /** The CLINT's mtimecmp (all ones: no timer interrupt). */
   set timerCompare(v: bigint) { this.core.setTimerCompare(BigInt.asUintN(64, v)); }
   get timerCompare(): bigint { return this.word('mtimecmp'); }

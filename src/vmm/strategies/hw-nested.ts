@@ -9,7 +9,7 @@ import { GStage } from '../g-stage.js';
 import { CAUSE, IRQ } from '../csr.js';
 import { kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
+import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, handleWfi, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
 
 export class HwNested implements Strategy {
   readonly name = 'hw-nested' as const;
@@ -41,6 +41,8 @@ export class HwNested implements Strategy {
       case 'interrupt':
         if (exit.cause === IRQ.mti) return handleTimer(m, vm);
         return unexpected(vm, exit);
+      case 'wfi':
+        return handleWfi(m, vm);
       default:
         return unexpected(vm, exit);
     }

@@ -13,7 +13,7 @@ import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
+import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, handleWfi, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
 import { emulatePtStore } from './trap-emulate.js';
 
 const PAGE_FAULTS = bit(CAUSE.fetchPage) | bit(CAUSE.loadPage) | bit(CAUSE.storePage);
@@ -46,6 +46,7 @@ export class HwShadow implements Strategy {
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine, g = this.guests.get(vm.id)!;
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return handleTimer(m, vm);
+    if (exit.reason === 'wfi') return handleWfi(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     switch (exit.cause) {
       case CAUSE.ecallVS: return handleSbi(m, vm, exit);

@@ -13,7 +13,7 @@ import { serveSbi, expireTimer } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
 import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
-import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
+import { RESUME, IDLE, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
 
@@ -105,7 +105,7 @@ export class TrapEmulate implements Strategy {
         m.pc = v.sret();
         this.applyRing(g);
         return this.deliver(vm, g);
-      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return RESUME;
+      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return (v.sip & v.sie) !== 0n ? RESUME : IDLE; // WFI wakes on a pending, enabled interrupt even with SIE clear
       case 'sfence': vm.stats.exit('sfence'); m.pc = next; return RESUME; // the shadows are kept coherent by write protection
       default: return this.reflect(vm, g, exit, 'guest-fault');
     }

@@ -8,7 +8,7 @@ import type { Machine } from '../../../bindings/machine.js';
 import type { ExitRecord } from '../../../bindings/exit.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES, GUEST_EXCEPTIONS } from '../csr.js';
 import { serveSbi, expireTimer } from '../sbi.js';
-import { RESUME, type ExitAction } from '../strategy.js';
+import { RESUME, IDLE, type ExitAction } from '../strategy.js';
 import type { Vm } from '../vm.js';
 
 const VS_SAVED = [CSR.vsstatus, CSR.vsie, CSR.vstvec, CSR.vsscratch, CSR.vsepc, CSR.vscause, CSR.vstval, CSR.vsatp, CSR.hvip] as const;
@@ -73,6 +73,16 @@ export function handleTimer(m: Machine, vm: Vm): ExitAction {
   expireTimer(m, vm);
   m.writeCsr(CSR.hvip, m.readCsr(CSR.hvip) | bit(IRQ.vsti));
   return RESUME;
+}
+
+/**
+ * WFI in VS, when the host made it exit (`exitOnWfi`, to give the pCPU to another VM): the hart
+ * has moved past it; the guest idles unless an enabled interrupt is pending (its VSTIP in hvip, or
+ * the host timer at its deadline).
+ */
+export function handleWfi(m: Machine, vm: Vm): ExitAction {
+  vm.stats.exit('wfi');
+  return (m.readCsr(CSR.mip) & m.readCsr(CSR.mie)) !== 0n ? RESUME : IDLE;
 }
 
 /** Everything else a hardware-assisted guest can do to exit is fatal for the VM. */
