@@ -195,7 +195,12 @@ export class Host {
     if (prev && prev !== next && prev.state === 'running') { prev.state = 'runnable'; prev.readySince = t; }
     p.current = next;
     p.needResched = false;
-    if (!next) { p.sliceEnd = Infinity; return; }
+    if (!next) {
+      // Idle until tickled, or until the time the scheduler gave (a period or a frame that begins then).
+      p.sliceEnd = Infinity;
+      if (Number.isFinite(d.until)) this.events.add(d.until, () => this.tickle(p.id));
+      return;
+    }
     if (next !== prev) this.switchIn(p, next);
     p.sliceEnd = d.until > p.clock ? d.until : p.clock + 1;
   }

@@ -74,6 +74,13 @@ export interface SchedulerKind {
   readonly about: string;
   readonly hostParams: ParamSpecs;
   readonly vmParams: ParamSpecs;
-  /** `hostParams` checked; `vmNames` lets a scheduler with a static table (ARINC 653) check the names it refers to. */
-  create(params: Params, pcpus: number, raw: unknown, vmNames: readonly string[]): Scheduler;
+  /** Checks a VM's parameters together (each was checked against `vmParams` alone); throws a ScenarioError naming `path`. */
+  checkVm?(params: Params, path: string): void;
+  /** Fields of the scenario's `scheduler` object besides name and params (ARINC 653's `schedule`). */
+  readonly hostTables?: readonly string[];
+  /**
+   * A scheduler with checked `params`; `raw` is the scenario's `scheduler` object (for its tables),
+   * `vmNames` the VMs in the order they are added (a static table names them).
+   */
+  create(params: Params, pcpus: number, raw: Record<string, unknown>, vmNames: readonly string[]): Scheduler;
 }
