@@ -73,6 +73,9 @@ export interface HostMetrics {
   /** Events one pCPU's vCPU caused for a pCPU that had already run past them (see host.ts). */
   lateTickles: number;
   lateNsMean: number;
+  /** How far steps ran past their end, as a fraction of all CPU time, and the largest (ns): how exact the slicing is. */
+  overrun: number;
+  maxOverrunNs: number;
   vms: VmMetrics[];
 }
 
@@ -91,6 +94,8 @@ export function measure(host: Host, scheduler: Scheduler): HostMetrics {
     contextSwitches: sum((p) => p.switches),
     jain: jain(vms.filter((v) => v.entitlement > 0).map((v) => v.normalized)),
     lateTickles: host.lateTickles, lateNsMean: host.lateTickles ? host.lateNs / host.lateTickles : 0,
+    overrun: host.vcpus.reduce((a, v) => a + (v.body.overrunNs ?? 0), 0) / Math.max(1, host.vcpus.reduce((a, v) => a + v.cpuNs, 0)),
+    maxOverrunNs: Math.max(0, ...host.vcpus.map((v) => v.body.maxOverrunNs ?? 0)),
     vms,
   };
 }

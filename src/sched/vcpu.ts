@@ -17,6 +17,9 @@ export interface VcpuBody {
   wakeTime(): number;
   /** After `done`: how it ended ("halt 0", "crash: ..."). */
   outcome(): string;
+  /** Virtual time its steps ran past the end they were given (ns), in all and at most. */
+  readonly overrunNs?: number;
+  readonly maxOverrunNs?: number;
 }
 
 export type VcpuState = 'runnable' | 'running' | 'blocked' | 'done';
