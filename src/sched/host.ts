@@ -173,6 +173,7 @@ export class Host {
     v.record.outcome = v.body.outcome();
     if (v.wakeEvent) { v.wakeEvent.cancelled = true; this.pendingWakes--; v.wakeEvent = undefined; }
     this.scheduler.remove(v, p.clock);
+    p.current = undefined; // gone: the next decision on p starts from idle
     p.needResched = true;
   }
 
