@@ -107,7 +107,7 @@ function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: numb
   const errors = Array.from({ length: span === windows * w ? windows : 0 }, (_, k) => (win[k] ?? 0) / w - entitlement);
   const all = Math.ceil(end / w);
   return {
-    name: v.name, outcome: v.record.outcome ?? v.state, cpuNs: v.cpuNs, finishedNs: v.record.finishedAt,
+    name: v.name, outcome: v.record.outcome ?? (v.state === 'blocked' ? 'blocked' : 'running'), cpuNs: v.cpuNs, finishedNs: v.record.finishedAt,
     share, entitlement, normalized: entitlement > 0 ? share / entitlement : NaN,
     shareError: { rms: errors.length ? Math.sqrt(errors.reduce((a, e) => a + e * e, 0) / errors.length) : NaN, max: errors.length ? Math.max(...errors.map(Math.abs)) : NaN },
     runQueueWait: distribution(v.record.waits), wakeLatency: distribution(v.record.wakeLatencies),
