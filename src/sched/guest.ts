@@ -3,7 +3,9 @@
  * virtual time. A step puts the VM on the hart (the world switch, when another VM was there), sets
  * the guest's clock to the pCPU's time, and runs slices of guest execution (runSlice) until the
  * modelled cost of what it did reaches the step's length, or the guest idles (WFI with nothing
- * pending: the vCPU blocks until its timer deadline), halts or crashes.
+ * pending: the vCPU blocks until its timer deadline), halts or crashes. The world switch is the
+ * strategy's (src/vmm/world-switch.ts: every VM's translations carry tags of its own, so nothing
+ * is flushed); the host only adds that WFI exits, so that an idle guest gives its pCPU back.
  *
  * How exact the time is: a slice's instruction budget comes from the cycles each unit of progress
  * cost in the vCPU's previous slice (never less than the CPI), halved while much is left and growing at most fourfold from one slice to the next, and a slice ends after an exit
@@ -13,13 +15,12 @@
  */
 import type { Machine } from '../../bindings/machine.js';
 import type { Strategy } from '../vmm/strategy.js';
-import type { Vm } from '../vmm/vm.js';
-import { runSlice, type SliceEnd } from '../vmm/runner.js';
+import { NO_TIMER, type Vm } from '../vmm/vm.js';
+import { enterHart, leaveHart, runOnHart, type HartRun } from '../vmm/runner.js';
 import type { Meter } from './meter.js';
 import { ticksAt, nsAtTicks, type Clock } from './time.js';
 import type { BodyEnd, VcpuBody } from './vcpu.js';
 
-const NO_TIMER = 0xffff_ffff_ffff_ffffn;
 const MAX_BUDGET = 1 << 22;
 /** Below this many units of progress a slice takes all the estimate allows. */
 const MIN_HALVING = 4096;
@@ -32,8 +33,7 @@ export class Hart {
   load(body: GuestBody): void {
     if (this.owner === body) return;
     this.owner?.switchOut();
-    this.owner = body;
-    body.switchIn();
+    this.owner = body.switchIn() ? body : undefined;
   }
   /** Takes `body`'s VM off the hart (it finished). */
   release(body: GuestBody): void {
@@ -53,7 +53,6 @@ export class GuestBody implements VcpuBody {
   private ratio: number;
   private lastProgress = MIN_HALVING / 4;
   private guestTime = 0n;
-  private ended: string | undefined;
 
   constructor(private readonly hart: Hart, readonly vm: Vm, readonly strategy: Strategy, private readonly meter: Meter, private readonly clock: Clock) {
     this.ratio = meter.cost.cpi;
@@ -62,10 +61,11 @@ export class GuestBody implements VcpuBody {
   get machine(): Machine { return this.hart.machine; }
 
   run(now: number, ns: number): { ran: number; end: BodyEnd } {
-    this.hart.load(this);
+    if (!this.vm.ended) this.hart.load(this);
+    if (this.vm.ended) return this.finish(0, ns, 'done');
     this.setGuestTime(now);
     const target = this.clock.cycles(ns);
-    let used = 0, end: SliceEnd['kind'] = 'budget';
+    let used = 0, end: HartRun['kind'] = 'preempted';
     let before = this.meter.cycles(this.vm.stats), instr = this.meter.instructions();
     while (used < target) {
       const slice = this.slice(target - used);
@@ -74,34 +74,37 @@ export class GuestBody implements VcpuBody {
       before = after;
       if (slice.progress > 0) { this.ratio = Math.max(this.meter.cost.cpi, cost / slice.progress); this.lastProgress = slice.progress; }
       end = slice.kind;
-      if (slice.kind === 'idle' && this.timerDue(now + this.clock.ns(used))) { end = 'budget'; continue; }
-      if (slice.kind !== 'budget') break;
+      if (slice.kind === 'idle' && this.timerDue(now + this.clock.ns(used))) { end = 'preempted'; continue; }
+      if (slice.kind !== 'preempted') break;
     }
-    const done = this.meter.instructions();
-    this.instructions += done - instr;
+    this.instructions += this.meter.instructions() - instr;
     this.cycles += used;
     this.guestTime = this.machine.time;
-    const ran = this.clock.ns(used);
+    if (end === 'halt' || end === 'crash' || end === 'budget') this.hart.release(this);
+    return this.finish(this.clock.ns(used), ns, end === 'idle' ? 'block' : end === 'preempted' ? 'slice' : 'done');
+  }
+
+  private finish(ran: number, ns: number, end: BodyEnd): { ran: number; end: BodyEnd } {
     if (ran > ns) { this.overrunNs += ran - ns; this.maxOverrunNs = Math.max(this.maxOverrunNs, ran - ns); }
-    if (end === 'halt' || end === 'crash') this.hart.release(this);
-    return { ran, end: end === 'idle' ? 'block' : end === 'budget' ? 'slice' : 'done' };
+    return { ran, end };
   }
 
   wakeTime(): number { return this.vm.timerDeadline === NO_TIMER ? Infinity : nsAtTicks(this.vm.timerDeadline); }
-  outcome(): string { return this.ended ?? 'running'; }
-
-  /** The world switch into this VM (the host's part: WFI exits, so an idle guest gives its pCPU back). */
-  switchIn(): void {
-    this.strategy.enter(this.vm);
-    this.machine.configure({ exitOnWfi: true });
-    // TEMPORARY until main's host-wide ASID/VMID allocator lands: shadow strategies of different
-    // VMs tag their entries alike (VMID 0, the guests' own ASIDs), so their TLB entries must go.
-    if (this.strategy.name !== 'hw-nested') this.machine.flushTlb();
+  outcome(): string {
+    const e = this.vm.ended;
+    return !e ? 'running' : e.kind === 'halt' ? `halt ${e.code}` : e.kind === 'crash' ? `crash: ${e.why}` : 'budget';
   }
-  switchOut(): void { this.strategy.leave(this.vm); }
+
+  /** The world switch into this VM, and WFI exits (the host's part: an idle guest gives its pCPU back). */
+  switchIn(): boolean {
+    if (enterHart(this.vm, this.strategy)) return false; // the strategy failed: the VM crashed
+    this.machine.configure({ exitOnWfi: true });
+    return true;
+  }
+  switchOut(): void { leaveHart(this.vm, this.strategy); }
 
   /** One slice of at most `cycles` of modelled time. */
-  private slice(cycles: number): SliceEnd {
+  private slice(cycles: number): HartRun {
     const cost = this.meter.cost, m = this.machine;
     // Half of what the estimate allows, until little is left: a wrong estimate (a guest that
     // starts walking page tables or exiting) costs at most half a slice before it is corrected.
@@ -112,15 +115,7 @@ export class GuestBody implements VcpuBody {
     let exits = 0;
     // After an exit: stop once even the cheapest price of what was done reaches the slice.
     const spent = () => Number(m.progress - start) * cost.cpi + ++exits * this.meter.cheapestExit >= cycles;
-    let end: SliceEnd;
-    try {
-      end = runSlice(m, this.vm, this.strategy, budget, { stopAfterExit: spent });
-    } catch (e) {
-      end = { kind: 'crash', why: `the VMM failed: ${(e as Error).message}`, progress: 1 };
-    }
-    if (end.kind === 'halt') this.ended = `halt ${end.code}`;
-    if (end.kind === 'crash') this.ended = `crash: ${end.why}`;
-    return end;
+    return runOnHart(m, this.vm, this.strategy, budget, { stopAfterExit: spent });
   }
 
   /** The guest's clock follows the pCPU's: never behind it at the start of a step, never backwards. */

@@ -1,46 +1,35 @@
 /**
- * Running VMs under a strategy. `runVm` runs one VM to its end: the world switch in, slices of guest
- * execution, each exit handed to the strategy, the world switch out; its outcome says how it ended,
- * the VM's stats and the machine's counters what it cost. `runSlice` is the step a host with several
- * VMs takes instead: one budget of a VM that is already on the hart, ending early when the guest
- * idles, halts or crashes, so a scheduler can give the hart to another VM in between.
+ * Running VMs under a strategy: the world switch in, slices of guest execution, each exit handed
+ * to the strategy, the world switch out. `runVm` runs one VM to its end; `runSlice` runs it for a
+ * budget and takes it off the hart again, which is what a scheduler interleaving several VMs on
+ * one hart does. The outcome says how it ended; the VM's stats and the machine's counters say
+ * what it cost. A host that prices every piece of a VM's run (src/sched) keeps the VM on the hart
+ * across several pieces instead: `enterHart`, `runOnHart` as often as it likes, `leaveHart`; a
+ * piece also ends when the guest idles (WFI with nothing pending), so the host can block it.
+ * Alone on a machine, an idle VM's time moves on to its timer deadline, as WFI does on bare hardware.
+ *
+ * Whatever a guest does, the host goes on: an exception thrown while a strategy switches the VM in
+ * or out or handles one of its exits ends that VM alone, with a `crash` outcome naming the cause
+ * (a defence in depth under the checks every emulation path makes itself). A VM that has ended
+ * never runs again.
  */
 import type { Machine } from '../../bindings/machine.js';
 import type { Strategy } from './strategy.js';
-import type { Vm } from './vm.js';
+import { NO_TIMER, type Vm, type VmOutcome } from './vm.js';
 
-export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string };
+export type { VmOutcome };
+/** How a slice ended: the VM's end, or `preempted` when its budget ran out and it can run on. */
+export type SliceOutcome = VmOutcome | { kind: 'preempted' };
+/** How a piece of a run on the hart ended (`idle`: the guest waits in WFI), and the progress it made (instructions, traps and exits). */
+export type HartRun = (SliceOutcome | { kind: 'idle' }) & { progress: number };
 
-/** How a slice ended, and the progress it made (instructions, traps taken and exits handled). */
-export type SliceEnd = ({ kind: 'budget' } | { kind: 'idle' } | { kind: 'halt'; code: number } | { kind: 'crash'; why: string }) & { progress: number };
-
-export interface SliceOptions {
-  /** Asked after each exit the strategy resumes from: true ends the slice there (e.g. its modelled time is used up). */
+export interface HartRunOptions {
+  /** Asked after each exit the guest resumes from: true ends the piece there (its modelled time is used up). */
   stopAfterExit?: () => boolean;
 }
 
-const NO_TIMER = 0xffff_ffff_ffff_ffffn;
-
-/**
- * Runs the VM on the hart (after `strategy.enter`) for at most `budget` units of progress. Traps the
- * guest takes itself and exits count like instructions, so a guest caught in a loop of faults still
- * returns.
- */
-export function runSlice(machine: Machine, vm: Vm, strategy: Strategy, budget: number, options: SliceOptions = {}): SliceEnd {
-  const start = machine.progress;
-  let exits = 0;
-  const progress = () => Number(machine.progress - start) + exits;
-  for (;;) {
-    const done = progress();
-    if (done >= budget) return { kind: 'budget', progress: done };
-    const exit = machine.run(budget - done);
-    if (exit.reason === 'budget') continue;
-    exits++;
-    const action = strategy.handle(vm, exit);
-    if (action.kind !== 'resume') return { ...action, progress: progress() };
-    if (options.stopAfterExit?.()) return { kind: 'budget', progress: progress() };
-  }
-}
+/** The prefix of a crash caused by an exception in the VMM rather than by a decision of it. */
+export const VMM_FAULT = 'VMM fault';
 
 export interface RunVmOptions {
   /** Most guest instructions (default 2^53); every exit counts as one too, so a guest caught in a loop of faults still ends. */
@@ -51,31 +40,107 @@ export interface RunVmOptions {
   onSlice?: (instructions: number) => void;
 }
 
+/** Runs `vm` until it halts, crashes or has used `maxInstructions`. */
 export function runVm(machine: Machine, vm: Vm, strategy: Strategy, options: RunVmOptions = {}): VmOutcome {
-  const limit = options.maxInstructions ?? Number.MAX_SAFE_INTEGER;
-  const slice = options.slice ?? 1 << 22;
-  let done = 0;
-  strategy.enter(vm);
+  const out = onHart(machine, vm, strategy, options.maxInstructions ?? Number.MAX_SAFE_INTEGER, options);
+  return out.kind === 'preempted' ? { kind: 'budget' } : out;
+}
+
+/** Runs `vm` for at most `budget` instructions (and exits), then takes it off the hart. */
+export function runSlice(machine: Machine, vm: Vm, strategy: Strategy, budget: number): SliceOutcome {
+  return onHart(machine, vm, strategy, budget, {});
+}
+
+function onHart(machine: Machine, vm: Vm, strategy: Strategy, limit: number, options: RunVmOptions): SliceOutcome {
+  if (vm.ended) return vm.ended;
+  const entered = enterHart(vm, strategy);
+  if (entered) return entered;
+  let out: SliceOutcome;
   try {
-    for (;;) {
-      if (done >= limit) return { kind: 'budget' };
-      const end = runSlice(machine, vm, strategy, Math.min(slice, limit - done));
-      done += end.progress;
-      switch (end.kind) {
-        case 'budget': options.onSlice?.(done); break;
-        case 'idle': skipToTimer(machine, vm); break;
-        default: return end.kind === 'halt' ? { kind: 'halt', code: end.code } : { kind: 'crash', why: end.why };
-      }
-    }
-  } finally {
-    strategy.leave(vm);
+    out = execute(machine, vm, strategy, limit, { ...options, skipIdle: true }).out as SliceOutcome;
+  } catch (e) {
+    out = vmmFault(e);
+  }
+  return ended(vm, leaveHart(vm, strategy) ?? out);
+}
+
+/** The world switch in (crash-safe): the VM's crash if the strategy failed, else undefined. */
+export function enterHart(vm: Vm, strategy: Strategy): VmOutcome | undefined {
+  if (vm.ended) return vm.ended;
+  try {
+    vm.stats.switches++;
+    strategy.enter(vm);
+    return undefined;
+  } catch (e) {
+    return ended(vm, vmmFault(e)) as VmOutcome;
   }
 }
 
-/**
- * An idle VM alone on the host: time moves on to its timer deadline, as WFI does on bare hardware
- * (with no deadline nothing can wake it, and the WFI completes as a NOP, as the spec allows).
- */
+/** The world switch out (crash-safe): the VM's crash if the strategy failed, else undefined. */
+export function leaveHart(vm: Vm, strategy: Strategy): VmOutcome | undefined {
+  try {
+    strategy.leave(vm);
+    return undefined;
+  } catch (e) {
+    return ended(vm, vmmFault(e)) as VmOutcome;
+  }
+}
+
+/** Runs the VM, already on the hart, for at most `budget` units of progress, or until it idles, halts or crashes. */
+export function runOnHart(machine: Machine, vm: Vm, strategy: Strategy, budget: number, options: HartRunOptions = {}): HartRun {
+  if (vm.ended) return { ...vm.ended, progress: 0 };
+  const start = machine.progress;
+  let r: { out: SliceOutcome | { kind: 'idle' }; progress: number };
+  try {
+    r = execute(machine, vm, strategy, budget, options);
+  } catch (e) {
+    r = { out: vmmFault(e), progress: Number(machine.progress - start) + 1 };
+  }
+  return { ...(r.out.kind === 'idle' ? r.out : ended(vm, r.out)), progress: r.progress };
+}
+
+interface ExecuteOptions extends RunVmOptions, HartRunOptions {
+  /** An idle guest's time moves on to its timer deadline and it goes on (alone on the machine), instead of ending the run. */
+  skipIdle?: boolean;
+}
+
+function execute(machine: Machine, vm: Vm, strategy: Strategy, limit: number, options: ExecuteOptions): { out: SliceOutcome | { kind: 'idle' }; progress: number } {
+  const slice = options.slice ?? 1 << 22;
+  // Traps the guest takes itself and exits count like instructions, so a loop of faults ends too.
+  const start = machine.progress;
+  let exits = 0;
+  const progress = () => Number(machine.progress - start) + exits;
+  for (;;) {
+    const done = progress();
+    if (done >= limit) return { out: { kind: 'preempted' }, progress: done };
+    const exit = machine.run(Math.min(slice, limit - done));
+    if (exit.reason === 'budget') { options.onSlice?.(done); continue; }
+    exits++;
+    const action = strategy.handle(vm, exit);
+    if (action.kind === 'halt') return { out: { kind: 'halt', code: action.code }, progress: progress() };
+    if (action.kind === 'crash') return { out: action, progress: progress() };
+    if (action.kind === 'idle') {
+      if (!options.skipIdle) return { out: action, progress: progress() };
+      skipToTimer(machine, vm);
+    } else if (options.stopAfterExit?.()) return { out: { kind: 'preempted' }, progress: progress() };
+  }
+}
+
+/** An idle VM alone on the machine: time moves on to its timer deadline (with none, the WFI completes as a NOP, as the spec allows). */
 function skipToTimer(machine: Machine, vm: Vm): void {
   if (vm.timerDeadline !== NO_TIMER && machine.time < vm.timerDeadline) machine.time = vm.timerDeadline;
+}
+
+const vmmFault = (e: unknown): VmOutcome => ({ kind: 'crash', why: `${VMM_FAULT}: ${describe(e)}` });
+
+/** A VM that halted or crashed never runs again; its console is flushed to its sink. */
+function ended<T extends SliceOutcome>(vm: Vm, out: T): T {
+  if (out.kind === 'halt' || out.kind === 'crash') vm.ended = out;
+  vm.consoleLog.flush();
+  return out;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return `${e.constructor.name}: ${e.message}`;
+  return String(e);
 }
