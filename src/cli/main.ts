@@ -5,6 +5,7 @@ import { runCommand } from './run.js';
 import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
 import { runVmCommand } from './run-vm.js';
 import { hostCommand } from './host.js';
+import { cloudCommand } from './cloud.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
@@ -64,6 +65,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--solo', 'also run every VM alone and check its output is the same')
     .option('--list-schedulers', 'print the schedulers and their parameters with Xen\'s defaults')
     .action(async (file: string | undefined, opts) => { code = await hostCommand(file, opts); });
+
+  program
+    .command('cloud')
+    .description('the EC2 layer: run a trace of launch/terminate/transfer requests on hosts of several generations; print the bill, utilization and each instance\'s performance')
+    .argument('<trace>', 'trace JSON file (docs/CLOUD.md)')
+    .option('--json', 'print everything as JSON')
+    .action(async (file: string, opts) => { code = await cloudCommand(file, opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
