@@ -18,6 +18,8 @@ import { ScenarioError } from './params.js';
 import type { Scenario, VmSpec } from './scenario.js';
 import type { HostVcpu } from './vcpu.js';
 import type { Scheduler } from './scheduler.js';
+import { DriverDomain } from './dom0.js';
+import { DOM0 } from './scenario.js';
 
 export const DEFAULT_IMAGE = fileURLToPath(new URL('../../guests/build/minios.elf', import.meta.url));
 const MIB = 1 << 20;
@@ -34,6 +36,7 @@ export interface BuiltHost {
   cost: CostModel;
   clock: Clock;
   guests: GuestVm[];
+  dom0: DriverDomain | undefined;
 }
 
 /** The cost model of a scenario (its overrides checked). */
@@ -69,16 +72,20 @@ export async function buildHost(s: Scenario, image: LoadedImage = scenarioImage(
     cyclesPerTick: Math.max(1, Math.round(s.clockHz / (cost.cpi * TIMEBASE_HZ))),
   });
   const memory = new HostMemory(machine, vmm);
-  const scheduler = s.scheduler.kind.create(s.scheduler.params, s.pcpus, s.scheduler.raw, s.vms.map((v) => v.name));
+  const scheduler = s.scheduler.kind.create(s.scheduler.params, s.pcpus, s.scheduler.raw, [...(s.dom0 ? [DOM0] : []), ...s.vms.map((v) => v.name)]);
   const host = new Host({ pcpus: s.pcpus, scheduler, switchNs: clock.ns(cost.exit.switch ?? cost.exit.default ?? 0), quantumNs: s.quantumNs, windowNs: s.windowNs });
   const meter = new Meter(machine, cost), hart = new Hart(machine);
+  // Domain 0 first, as Xen creates it: a vCPU of the host like the guests'.
+  const dom0 = s.dom0 ? new DriverDomain(host, cost, clock) : undefined;
+  if (dom0) dom0.vcpu = host.add(DOM0, s.dom0!.sched, dom0);
   const guests = s.vms.map((spec, i) => {
     const vm = new Vm(i + 1, memory, spec.memMiB * MIB);
     const strategy = makeStrategy(spec.strategy, { machine, host: memory });
     strategy.boot(vm, image);
     vm.p2m.write(at, new TextEncoder().encode(spec.bootargs + '\0'));
     const body = new GuestBody(hart, vm, strategy, meter, clock);
+    if (dom0) body.onOutput = (bytes, at) => dom0.submit(spec.name, at, bytes);
     return { spec, vm, body, vcpu: host.add(spec.name, spec.sched, body) };
   });
-  return { scenario: s, machine, host, scheduler, cost, clock, guests };
+  return { scenario: s, machine, host, scheduler, cost, clock, guests, dom0 };
 }

@@ -54,6 +54,9 @@ export class GuestBody implements VcpuBody {
   private lastProgress = MIN_HALVING / 4;
   private guestTime = 0n;
 
+  /** Receives the console output of every slice, with the time it was written (a driver domain's console backend). */
+  onOutput: ((bytes: number, at: number) => void) | undefined;
+
   constructor(private readonly hart: Hart, readonly vm: Vm, readonly strategy: Strategy, private readonly meter: Meter, private readonly clock: Clock) {
     this.ratio = meter.cost.cpi;
   }
@@ -68,10 +71,12 @@ export class GuestBody implements VcpuBody {
     let used = 0, end: HartRun['kind'] = 'preempted';
     let before = this.meter.cycles(this.vm.stats), instr = this.meter.instructions();
     while (used < target) {
+      const printed = this.vm.consoleLog.total;
       const slice = this.slice(target - used);
       const after = this.meter.cycles(this.vm.stats), cost = after - before;
       used += cost;
       before = after;
+      if (this.onOutput && this.vm.consoleLog.total > printed) this.onOutput(this.vm.consoleLog.total - printed, now + this.clock.ns(used));
       if (slice.progress > 0) { this.ratio = Math.max(this.meter.cost.cpi, cost / slice.progress); this.lastProgress = slice.progress; }
       end = slice.kind;
       if (slice.kind === 'idle' && this.timerDue(now + this.clock.ns(used))) { end = 'preempted'; continue; }

@@ -94,16 +94,16 @@ export class Host {
   }
 
   /**
-   * Runs until virtual time `until`, or until every vCPU has finished, or until none can run
-   * again (all blocked with nothing pending to wake them).
+   * Runs until virtual time `until`, or until every guest vCPU has finished (service domains do
+   * not count), or until none can run again (all blocked with nothing pending to wake them).
    */
   run(until: number): void {
     for (;;) {
-      if (this.vcpus.every((v) => v.state === 'done')) break;
+      if (this.vcpus.every((v) => v.state === 'done' || v.body.service)) break;
       const p = this.behind();
       const tp = p ? p.clock : Infinity, te = this.events.peekTime();
       if (Math.min(tp, te) >= until) break;
-      if (!p && this.pendingWakes === 0 && this.vcpus.every((v) => v.state !== 'runnable')) break; // nothing can ever run again
+      if (!p && this.pendingWakes === 0 && this.vcpus.every((v) => v.state !== 'runnable' || v.body.service)) break; // nothing can ever run again
       if (te <= tp) {
         const e = this.events.pop()!;
         this.now = e.at;

@@ -10,6 +10,7 @@
 import type { Host } from './host.js';
 import type { HostVcpu } from './vcpu.js';
 import type { Scheduler } from './scheduler.js';
+import { DriverDomain } from './dom0.js';
 
 /**
  * Jain's fairness index (Jain, Chiu & Hawe, DEC-TR-301, 1984): (Σx)² / (n·Σx²), 1 when all x are
@@ -55,6 +56,8 @@ export interface VmMetrics {
   blocks: number;
   /** CPU share per window over the whole run (for plots). */
   timeline: number[];
+  /** With a driver domain: its requests, their latency (request to completion) and dom0's CPU time for them. */
+  io: { requests: number; latency: Distribution; dom0Ns: number } | undefined;
 }
 
 export interface HostMetrics {
@@ -85,7 +88,8 @@ export function measure(host: Host, scheduler: Scheduler): HostMetrics {
   const windows = Math.max(1, Math.floor(firstEnd / w));
   const span = Math.floor(firstEnd / w) >= 1 ? windows * w : firstEnd;
   const ents = scheduler.entitlements(host.vcpus);
-  const vms = host.vcpus.map((v) => vmMetrics(v, ents.get(v.id) ?? 0, span, windows, w, end));
+  const dom0 = host.vcpus.map((v) => v.body).find((b): b is DriverDomain => b instanceof DriverDomain);
+  const vms = host.vcpus.map((v) => vmMetrics(v, ents.get(v.id) ?? 0, span, windows, w, end, dom0));
   const total = end * host.pcpus.length;
   const sum = (f: (p: Host['pcpus'][number]) => number) => host.pcpus.reduce((a, p) => a + f(p), 0);
   return {
@@ -100,7 +104,8 @@ export function measure(host: Host, scheduler: Scheduler): HostMetrics {
   };
 }
 
-function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: number, w: number, end: number): VmMetrics {
+function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: number, w: number, end: number, dom0: DriverDomain | undefined): VmMetrics {
+  const served = dom0?.clients.get(v.name);
   const win = v.record.windows;
   const inSpan = span === windows * w ? win.slice(0, windows).reduce((a, x) => a + x, 0) : v.cpuNs;
   const share = span > 0 ? inSpan / span : 0;
@@ -113,5 +118,6 @@ function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: numb
     runQueueWait: distribution(v.record.waits), wakeLatency: distribution(v.record.wakeLatencies),
     switchesIn: v.record.switchesIn, blocks: v.record.blocks,
     timeline: Array.from({ length: all }, (_, k) => (win[k] ?? 0) / Math.min(w, end - k * w)),
+    io: served && { requests: served.requests, latency: distribution(served.latencies), dom0Ns: served.cpuNs },
   };
 }

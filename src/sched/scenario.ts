@@ -36,9 +36,13 @@ export interface Scenario {
   /** Guest kernel image (default: minios). */
   image?: string;
   vms: VmSpec[];
+  /** A driver domain serving the guests' console I/O on the same pCPUs, with its scheduling parameters. */
+  dom0: { sched: Params } | undefined;
 }
 
-const TOP_KEYS = ['pcpus', 'scheduler', 'durationMs', 'clockHz', 'quantumUs', 'windowMs', 'cost', 'hardware', 'image', 'vms', 'about'];
+const TOP_KEYS = ['pcpus', 'scheduler', 'durationMs', 'clockHz', 'quantumUs', 'windowMs', 'cost', 'hardware', 'image', 'vms', 'dom0', 'about'];
+/** The driver domain's name; no VM may take it. */
+export const DOM0 = 'dom0';
 const VM_KEYS = ['name', 'strategy', 'bootargs', 'memMiB', 'sched', 'count'];
 const GUEST_STRATEGIES = STRATEGIES.filter((s): s is GuestStrategy => s !== 'native');
 
@@ -49,7 +53,8 @@ export function readScenario(raw: unknown): Scenario {
   const pcpus = int(o.pcpus ?? 1, 'pcpus', 1, 64);
   const sched = readScheduler(o.scheduler ?? 'credit');
   const vms = readVms(o.vms, sched.kind);
-  const names = vms.map((v) => v.name);
+  const dom0 = readDom0(o.dom0, sched.kind);
+  const names = [...(dom0 ? [DOM0] : []), ...vms.map((v) => v.name)];
   const s: Scenario = {
     pcpus,
     scheduler: sched,
@@ -61,6 +66,7 @@ export function readScenario(raw: unknown): Scenario {
     hardware: readHardware(o.hardware),
     image: o.image === undefined ? undefined : string(o.image, 'image'),
     vms,
+    dom0,
   };
   sched.kind.create(sched.params, pcpus, sched.raw, names); // a static schedule (ARINC 653) is checked against the VMs here
   return s;
@@ -94,12 +100,22 @@ function readVms(raw: unknown, kind: SchedulerKind): VmSpec[] {
     kind.checkVm?.(sched, `${path}.sched`);
     for (let k = 0; k < count; k++) out.push({ name: count > 1 ? `${name}${k + 1}` : name, strategy, bootargs, memMiB, sched });
   });
-  const seen = new Set<string>();
+  const seen = new Set<string>([DOM0]);
   for (const v of out) {
-    if (seen.has(v.name)) throw new ScenarioError(`vms: two VMs are named "${v.name}"`);
+    if (seen.has(v.name)) throw new ScenarioError(v.name === DOM0 ? `vms: "${DOM0}" is the driver domain's name` : `vms: two VMs are named "${v.name}"`);
     seen.add(v.name);
   }
   return out;
+}
+
+function readDom0(raw: unknown, kind: SchedulerKind): Scenario['dom0'] {
+  if (raw === undefined || raw === false) return undefined;
+  const o = raw === true ? {} : object(raw, 'dom0');
+  unknownKeys(o, ['sched'], 'dom0');
+  const given = o.sched === undefined ? {} : object(o.sched, 'dom0.sched');
+  const sched = readParams(kind.vmParams, { ...(kind.dom0Defaults ?? {}), ...given }, 'dom0.sched');
+  kind.checkVm?.(sched, 'dom0.sched');
+  return { sched };
 }
 
 function readHardware(raw: unknown): Scenario['hardware'] {

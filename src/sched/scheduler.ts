@@ -74,6 +74,8 @@ export interface SchedulerKind {
   readonly about: string;
   readonly hostParams: ParamSpecs;
   readonly vmParams: ParamSpecs;
+  /** Parameters the scheduler gives a driver domain by default, where Xen treats dom0 apart (sEDF). */
+  readonly dom0Defaults?: Params;
   /** Checks a VM's parameters together (each was checked against `vmParams` alone); throws a ScenarioError naming `path`. */
   checkVm?(params: Params, path: string): void;
   /** Fields of the scenario's `scheduler` object besides name and params (ARINC 653's `schedule`). */

@@ -17,6 +17,8 @@ export interface VcpuBody {
   wakeTime(): number;
   /** After `done`: how it ended ("halt 0", "crash: ..."). */
   outcome(): string;
+  /** A service domain (dom0): it runs as long as the guests need it, and the host ends without it. */
+  readonly service?: boolean;
   /** Virtual time its steps ran past the end they were given (ns), in all and at most. */
   readonly overrunNs?: number;
   readonly maxOverrunNs?: number;

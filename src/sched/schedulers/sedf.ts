@@ -301,6 +301,8 @@ export const sedf: SchedulerKind = {
   about: 'simple EDF (Xen 3.0): period, slice, extratime, latency',
   hostParams: {},
   vmParams: VM,
+  // sedf_add_task: "set dom0 to something useful to boot the machine"
+  dom0Defaults: { periodMs: 20, sliceMs: 15 },
   checkVm: (p: Params, path: string) => {
     if (num(p, 'sliceMs') > num(p, 'periodMs')) throw new ScenarioError(`${path}.sliceMs: the slice (${p.sliceMs} ms) is longer than the period (${p.periodMs} ms)`);
   },
