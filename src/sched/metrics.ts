@@ -48,7 +48,7 @@ export interface VmMetrics {
   share: number;
   entitlement: number;
   normalized: number;
-  /** Share minus entitlement, per window of the common span: root mean square and largest magnitude. */
+  /** Share minus entitlement, per error window (300 ms: ten Credit slices) of the common span: root mean square and largest magnitude. */
   shareError: { rms: number; max: number };
   runQueueWait: Distribution;
   wakeLatency: Distribution;
@@ -82,14 +82,18 @@ export interface HostMetrics {
   vms: VmMetrics[];
 }
 
-export function measure(host: Host, scheduler: Scheduler): HostMetrics {
+/** The share error is measured over windows of this many ns (whole multiples of the host's windows). */
+export const ERROR_WINDOW_NS = 300e6;
+
+export function measure(host: Host, scheduler: Scheduler, errorWindowNs = ERROR_WINDOW_NS): HostMetrics {
   const w = host.windowNs, end = host.now;
   const firstEnd = Math.min(end, ...host.vcpus.map((v) => v.record.finishedAt ?? Infinity));
   const windows = Math.max(1, Math.floor(firstEnd / w));
   const span = Math.floor(firstEnd / w) >= 1 ? windows * w : firstEnd;
   const ents = scheduler.entitlements(host.vcpus);
   const dom0 = host.vcpus.map((v) => v.body).find((b): b is DriverDomain => b instanceof DriverDomain);
-  const vms = host.vcpus.map((v) => vmMetrics(v, ents.get(v.id) ?? 0, span, windows, w, end, dom0));
+  const group = Math.max(1, Math.round(errorWindowNs / w));
+  const vms = host.vcpus.map((v) => vmMetrics(v, ents.get(v.id) ?? 0, span, windows, w, end, dom0, group));
   const total = end * host.pcpus.length;
   const sum = (f: (p: Host['pcpus'][number]) => number) => host.pcpus.reduce((a, p) => a + f(p), 0);
   return {
@@ -104,12 +108,13 @@ export function measure(host: Host, scheduler: Scheduler): HostMetrics {
   };
 }
 
-function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: number, w: number, end: number, dom0: DriverDomain | undefined): VmMetrics {
+function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: number, w: number, end: number, dom0: DriverDomain | undefined, group: number): VmMetrics {
   const served = dom0?.clients.get(v.name);
   const win = v.record.windows;
   const inSpan = span === windows * w ? win.slice(0, windows).reduce((a, x) => a + x, 0) : v.cpuNs;
   const share = span > 0 ? inSpan / span : 0;
-  const errors = Array.from({ length: span === windows * w ? windows : 0 }, (_, k) => (win[k] ?? 0) / w - entitlement);
+  const groups = span === windows * w ? Math.floor(windows / group) : 0;
+  const errors = Array.from({ length: groups }, (_, g) => win.slice(g * group, (g + 1) * group).reduce((a, x) => a + x, 0) / (group * w) - entitlement);
   const all = Math.ceil(end / w);
   return {
     name: v.name, outcome: v.record.outcome ?? (v.state === 'blocked' ? 'blocked' : 'running'), cpuNs: v.cpuNs, finishedNs: v.record.finishedAt,
