@@ -95,15 +95,17 @@ export class Host {
 
   /**
    * Runs until virtual time `until`, or until every guest vCPU has finished (service domains do
-   * not count), or until none can run again (all blocked with nothing pending to wake them).
+   * not count), or until none can run again (all blocked with nothing pending to wake them):
+   * then it says `ended`.
    */
-  run(until: number): void {
+  run(until: number): 'until' | 'ended' {
+    let why: 'until' | 'ended' = 'until';
     for (;;) {
-      if (this.vcpus.every((v) => v.state === 'done' || v.body.service)) break;
+      if (this.vcpus.every((v) => v.state === 'done' || v.body.service)) { why = 'ended'; break; }
       const p = this.behind();
       const tp = p ? p.clock : Infinity, te = this.events.peekTime();
+      if (!p && this.pendingWakes === 0 && this.vcpus.every((v) => v.state !== 'runnable' || v.body.service)) { why = 'ended'; break; } // nothing can ever run again
       if (Math.min(tp, te) >= until) break;
-      if (!p && this.pendingWakes === 0 && this.vcpus.every((v) => v.state !== 'runnable' || v.body.service)) break; // nothing can ever run again
       if (te <= tp) {
         const e = this.events.pop()!;
         this.now = e.at;
@@ -114,6 +116,18 @@ export class Host {
       this.step(p!, until);
     }
     this.finish(until);
+    return why;
+  }
+
+  /**
+   * run(until) in steps of `stepNs` of virtual time, giving the event loop a turn between them (a
+   * long run in a worker or a page stays responsive). Same result as run(until).
+   */
+  async runInSteps(until: number, stepNs = 100 * MS): Promise<void> {
+    for (let t = Math.min(until, this.now + stepNs); ; t = Math.min(until, t + stepNs)) {
+      if (this.run(t) === 'ended' || t >= until) return;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
 
   /** The running (not parked) pCPU furthest behind. */
@@ -252,6 +266,4 @@ export class Host {
     }
   }
 
-  /** The body of every vCPU (for reports). */
-  bodies(): VcpuBody[] { return this.vcpus.map((v) => v.body); }
 }

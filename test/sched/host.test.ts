@@ -9,7 +9,7 @@ import { runSolo } from '../../src/sched/solo.js';
 async function run(raw: unknown) {
   const s = readScenario(raw);
   const b = await buildHost(s);
-  b.host.run(s.durationNs);
+  await b.host.runInSteps(s.durationNs);
   return { ...b, metrics: measure(b.host, b.scheduler) };
 }
 

@@ -56,7 +56,7 @@ describe('a hostile VM on the host', () => {
         host.add(g.name, defaults(credit.vmParams), new GuestBody(hart, vm, st, meter, clock));
         return vm;
       });
-      host.run(1200 * MS);
+      await host.runInSteps(1200 * MS);
       const [hostile, victim, mini] = host.vcpus;
       expect(hostile.state).not.toBe('done'); // it never stops on its own...
       expect(host.now).toBeGreaterThanOrEqual(1200 * MS); // ...and the host ran to its end regardless
