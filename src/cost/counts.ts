@@ -14,7 +14,7 @@ export interface VmmWork {
   readonly reflected: number;
 }
 
-const FLUSH_COUNTERS = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch'];
+const FLUSH_COUNTERS = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch', 'tlbFlushRecycle'];
 
 /** A counter's total (per-mode and per-type counters are summed). */
 export const total = (v: bigint | bigint[] | undefined): number => (v === undefined ? 0 : Number(Array.isArray(v) ? v.reduce((a, b) => a + b, 0n) : v));
