@@ -48,7 +48,7 @@ export async function hostCommand(file: string | undefined, opts: HostCliOptions
   if (opts.solo) {
     const image = scenarioImage(scenario);
     for (const [i, g] of built.guests.entries()) {
-      if (built.host.vcpus[i].state !== 'done') continue; // still running at the end: nothing to compare yet
+      if (g.vcpu.state !== 'done') continue; // still running at the end: nothing to compare yet
       const solo = await runSolo(g.spec, image);
       if (solo.output !== outputs[i]) mismatches.push(g.spec.name);
     }
@@ -57,7 +57,7 @@ export async function hostCommand(file: string | undefined, opts: HostCliOptions
   if (opts.json) {
     process.stdout.write(JSON.stringify({ scheduler: scenario.scheduler.kind.name, params: scenario.scheduler.params, wallMs, metrics, outputs, soloMismatches: opts.solo ? mismatches : undefined }, null, 2) + '\n');
   } else {
-    process.stdout.write(hostTable(metrics, scenario.vms.map((v) => v.strategy)) + '\n');
+    process.stdout.write(hostTable(metrics, metrics.vms.map((v) => scenario.vms.find((x) => x.name === v.name)?.strategy ?? 'driver domain')) + '\n');
     process.stdout.write(`${(wallMs / 1000).toFixed(2)} s of wall time\n`);
     if (opts.solo) process.stdout.write(mismatches.length ? `outputs DIFFER from the solo runs: ${mismatches.join(', ')}\n` : 'every finished VM\'s output equals its solo run\n');
   }
