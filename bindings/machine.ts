@@ -40,7 +40,16 @@ export interface MachineConfig {
   exitOnInterrupt?: bigint;
   /** TLB entries tagged with VMID, ASID and V (default); false: every context switch flushes the TLB. */
   tlbTagged?: boolean;
+  /**
+   * The ISA profile: 'standard' (RISC-V as specified, classically virtualizable: every sensitive
+   * instruction traps in U) or 'critical', where some sensitive CSR accesses from U do not trap but
+   * behave differently, as IA-32's critical instructions do (docs/BT.md lists them).
+   */
+  profile?: HartProfile;
 }
+
+export type HartProfile = 'standard' | 'critical';
+export const HART_PROFILES: readonly HartProfile[] = ['standard', 'critical'];
 
 /** A copy of a whole machine: architectural state, device state, console rings and RAM. */
 export interface Snapshot {
@@ -138,6 +147,9 @@ export class Machine {
       (tlb.entries & (tlb.entries - 1)) !== 0 || ((tlb.entries / tlb.ways) & (tlb.entries / tlb.ways - 1)) !== 0)) {
       throw new MachineError(`TLB geometry ${tlb.entries} entries / ${tlb.ways} ways: entries must be a power of two up to ${CONSTANTS.TLB_MAX_ENTRIES} and sets a power of two`);
     }
+    if (c.profile !== undefined && !HART_PROFILES.includes(c.profile)) {
+      throw new MachineError(`profile "${String(c.profile)}" is not one of ${HART_PROFILES.join(', ')}`);
+    }
     if (c.exitOnException !== undefined) this.setWord('exitOnException', c.exitOnException);
     if (c.exitOnMmio !== undefined) this.setWord('exitOnMmio', c.exitOnMmio ? 1n : 0n);
     if (c.exitOnWfi !== undefined) this.setWord('exitOnWfi', c.exitOnWfi ? 1n : 0n);
@@ -148,7 +160,11 @@ export class Machine {
     if (c.walkCaches) this.core.setWalkCaches(c.walkCaches.pwc ? 1 : 0, c.walkCaches.ntlb ? 1 : 0);
     if (c.exitOnInterrupt !== undefined) this.setWord('exitOnInterrupt', c.exitOnInterrupt);
     if (c.tlbTagged !== undefined) { this.setWord('tlbTagged', c.tlbTagged ? 1n : 0n); this.core.flushCaches(); }
+    if (c.profile !== undefined) this.setWord('profile', BigInt(HART_PROFILES.indexOf(c.profile)));
   }
+
+  /** The ISA profile (configure({ profile })). */
+  get profile(): HartProfile { return HART_PROFILES[Number(this.word('profile'))] ?? 'standard'; }
 
   /** Instructions retired so far (exact between runs). */
   get instructions(): bigint { return this.word('cnt_instret'); }

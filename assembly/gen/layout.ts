@@ -191,80 +191,82 @@ export const S_tlbWays: usize = STATE_BASE + 1976;
 export const S_pwcEnabled: usize = STATE_BASE + 1984;
 /** 1: the nested TLB (guest-physical to host-physical pages) is used */
 export const S_ntlbEnabled: usize = STATE_BASE + 1992;
+/** ISA profile: 0 standard (classically virtualizable), 1 critical (sensitive U-mode CSR accesses that do not trap, docs/BT.md) */
+export const S_profile: usize = STATE_BASE + 2000;
 /** instructions retired */
-export const S_cnt_instret: usize = STATE_BASE + 2000;
+export const S_cnt_instret: usize = STATE_BASE + 2008;
 /** cycles: instructions plus idle cycles skipped by WFI */
-export const S_cnt_cycles: usize = STATE_BASE + 2008;
+export const S_cnt_cycles: usize = STATE_BASE + 2016;
 /** instructions retired in U, S, (reserved), M, VU, VS */
-export const S_cnt_instretByMode: usize = STATE_BASE + 2016;
+export const S_cnt_instretByMode: usize = STATE_BASE + 2024;
 /** synchronous exceptions taken by the guest */
-export const S_cnt_exceptions: usize = STATE_BASE + 2064;
+export const S_cnt_exceptions: usize = STATE_BASE + 2072;
 /** traps (exceptions and interrupts) taken into M, HS and VS */
-export const S_cnt_trapsTo: usize = STATE_BASE + 2072;
+export const S_cnt_trapsTo: usize = STATE_BASE + 2080;
 /** interrupts taken by the guest */
-export const S_cnt_interrupts: usize = STATE_BASE + 2096;
+export const S_cnt_interrupts: usize = STATE_BASE + 2104;
 /** exits to the host by reason */
-export const S_cnt_exits: usize = STATE_BASE + 2104;
+export const S_cnt_exits: usize = STATE_BASE + 2112;
 /** modelled TLB hits by access type (fetch counts once per page entered) */
-export const S_cnt_tlbHits: usize = STATE_BASE + 2168;
+export const S_cnt_tlbHits: usize = STATE_BASE + 2176;
 /** modelled TLB misses by access type */
-export const S_cnt_tlbMisses: usize = STATE_BASE + 2192;
+export const S_cnt_tlbMisses: usize = STATE_BASE + 2200;
 /** SFENCE.VMA flushes of everything */
-export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2216;
+export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2224;
 /** SFENCE.VMA flushes of one address space */
-export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2224;
+export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2232;
 /** SFENCE.VMA flushes of one page */
-export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2232;
+export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2240;
 /** of the TLB hits: translations of a guest (V=1) context */
-export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2240;
+export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2248;
 /** of the TLB misses: translations of a guest (V=1) context */
-export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2248;
+export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2256;
 /** HFENCE.VVMA, and SFENCE.VMA executed in VS-mode */
-export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2256;
+export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2264;
 /** HFENCE.GVMA */
-export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2264;
+export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2272;
 /** whole-TLB flushes on a context switch (untagged TLB) */
-export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2272;
+export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2280;
 /** per guest VMID (mod 16): TLB hits */
-export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2280;
+export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2288;
 /** per guest VMID (mod 16): TLB misses */
-export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2408;
+export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2416;
 /** per guest VMID (mod 16): fences that flushed its translations (SFENCE.VMA at V=1, HFENCE.VVMA, HFENCE.GVMA) */
-export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2536;
+export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2544;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 2664;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 2672;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 2672;
+export const S_cnt_walks: usize = STATE_BASE + 2680;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 2680;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2688;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 2688;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2696;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 2696;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2704;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 2704;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2712;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 2712;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2720;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 2720;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2728;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 2728;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2736;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 2736;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2744;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 2744;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2752;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 2752;
+export const S_cnt_decodes: usize = STATE_BASE + 2760;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 2760;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2768;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 2768;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2776;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 2776;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2784;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 2784;
+export const S_cnt_fenceI: usize = STATE_BASE + 2792;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 2792;
+export const S_cnt_mmio: usize = STATE_BASE + 2800;
 export const COUNTERS_BASE: usize = S_cnt_instret;
 export const COUNTERS_WORDS: i32 = 100;
-export const STATE_WORDS: i32 = 350;
+export const STATE_WORDS: i32 = 351;
