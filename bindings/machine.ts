@@ -309,6 +309,25 @@ export class Machine {
     return { ok: false, cause: r, refs, refsG, gpa: BigInt.asUintN(64, this.core.debugFaultGpa()), implicit: this.core.debugFaultImplicit() !== 0 };
   }
 
+  // --- hart state words (for experiments that run one instruction from many states) ---
+  /** A copy of the hart's state words (registers, CSRs, devices, configuration, counters), without RAM. */
+  hartState(): BigUint64Array {
+    const copy = new BigUint64Array(STATE_WORDS);
+    copy.set(this.state); // (slice() of a view into the large Wasm buffer is several times slower)
+    return copy;
+  }
+  /**
+   * Replaces the hart's state words with a copy taken by hartState() (of any machine) and empties
+   * the TLBs, which may hold translations of another state. RAM and decoded code are kept:
+   * unlike restore(), this costs no copy of memory.
+   */
+  loadHartState(words: BigUint64Array): void {
+    if (words.length !== STATE_WORDS) throw new MachineError(`hart state has ${words.length} words, expected ${STATE_WORDS}`);
+    this.core.flushTlb();
+    this.state.set(words);
+    this.core.stateChanged();
+  }
+
   // --- snapshot ---
   /** A copy of the whole machine state. */
   snapshot(): Snapshot {

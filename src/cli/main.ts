@@ -4,6 +4,8 @@ import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCache
 import { runCommand } from './run.js';
 import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
 import { runVmCommand } from './run-vm.js';
+import { classifyCommand } from './classify.js';
+import { HART_PROFILES } from '../../bindings/machine.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
@@ -47,6 +49,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .action(async (opts) => { code = await compareCommand(opts); });
+
+  program
+    .command('classify')
+    .description('classify every instruction form by experiment (privileged, control- and behaviour-sensitive, innocuous) and check Popek and Goldberg\'s condition, sensitive ⊆ privileged; exit status 1 when it fails')
+    .addOption(new Option('--profile <profile>', 'the hart\'s ISA profile: standard or critical (docs/BT.md)').default('standard').argParser((t) => parseList(t, HART_PROFILES, 'profile')[0]))
+    .option('--json', 'every form\'s classification as JSON')
+    .option('--all', 'list every form, not only the sensitive ones, one row each')
+    .action(async (opts) => { code = await classifyCommand(opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
