@@ -62,7 +62,7 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   const out = runVm(machine, vm, strategy, { maxInstructions: opts.maxInsns, onSlice: flush });
   const seconds = (performance.now() - t0) / 1000;
   flush();
-  if (opts.stats) printVmStats(machine, vm, seconds);
+  if (opts.stats) printVmStats(machine, vm, seconds, strategy.details?.(vm) ?? []);
   switch (out.kind) {
     case 'halt': return out.code & 0xff;
     case 'budget':
@@ -74,7 +74,7 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   }
 }
 
-function printVmStats(machine: Machine, vm: Vm, seconds: number): void {
+function printVmStats(machine: Machine, vm: Vm, seconds: number, details: [string, number][]): void {
   const n = (v: number | bigint) => v.toLocaleString('en-US');
   const c = machine.counters();
   const t = new Table({ head: ['counter', 'value'], style: { head: [], border: [] } });
@@ -86,5 +86,7 @@ function printVmStats(machine: Machine, vm: Vm, seconds: number): void {
   t.push(['guest page-table writes trapped', n(s.ptWrites)], ['hidden faults (shadow fills)', n(s.hiddenFaults)]);
   t.push(['shadow PTE updates', n(s.shadowUpdates)], ['guest PTEs read by the VMM', n(s.guestWalkRefs)], ['TLB flushes by the VMM', n(s.vmmFlushes)]);
   t.push(['page walks / references', `${n(c.walks as bigint)} / ${n(c.walkRefs as bigint)} (G-stage ${n(c.walkRefsG as bigint)})`]);
+  if (s.translated) t.push(['guest instructions translated', n(s.translated)]);
+  for (const [what, count] of details) t.push([what, n(count)]);
   process.stderr.write(t.toString() + '\n');
 }

@@ -12,6 +12,7 @@ import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js
 import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
+import { BinaryTranslation } from '../bt/bt.js';
 import type { RunCounts } from '../cost/model.js';
 import { bootargs } from './workloads.js';
 
@@ -96,6 +97,7 @@ export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: Strateg
     case 'trap-emulate': return new TrapEmulate(ctx);
     case 'hw-shadow': return new HwShadow(ctx);
     case 'hw-nested': return new HwNested(ctx);
+    case 'bt': return new BinaryTranslation(ctx);
   }
 }
 

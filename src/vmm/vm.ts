@@ -24,6 +24,8 @@ export class VmStats {
   reflected = 0;
   /** Guest instructions emulated by the VMM. */
   emulated = 0;
+  /** Guest instructions translated by the VMM (binary translation). */
+  translated = 0;
   /** TLB flushes the VMM made (world switches, shadow edits). */
   vmmFlushes = 0;
   exit(kind: string): void { this.exits.set(kind, (this.exits.get(kind) ?? 0) + 1); }

@@ -1,0 +1,74 @@
+/**
+ * The virtual-CPU page: a VMM-owned host frame mapped at VCPU_VA in every kernel shadow, where
+ * translated code finds the guest kernel's supervisor registers (FIELD) and the indirect-jump
+ * cache. The VMM's VirtualCpu is the authority at exits: `pull` takes what translated code may
+ * have written (legalised: the guest can write this page, so nothing in it is trusted), `push`
+ * puts back everything translated code reads.
+ */
+import type { Machine } from '../../bindings/machine.js';
+import type { VirtualCpu } from '../vmm/vcpu.js';
+import { SSTATUS } from '../vmm/csr.js';
+import { IJC_EMPTY, IJC_ENTRIES, fieldOffset, type VcpuField } from './layout.js';
+
+const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
+/** The sstatus fields translated code may change (the rest, UXL, is read-only). */
+export const SSTATUS_WRITABLE = SIE | SPIE | SPP | SUM | MXR;
+
+/** The fields translated code writes, and the ones it only reads. */
+const GUEST_WRITTEN = ['sstatus', 'stvec', 'sscratch', 'sepc', 'scause', 'stval'] as const;
+const VMM_OWNED = ['sie', 'sip', 'satp'] as const;
+
+export class VcpuPage {
+  private pushed = new Map<VcpuField, bigint>();
+  constructor(private readonly m: Machine, /** host address of the page */ readonly hpa: bigint) {
+    this.clearIjc();
+  }
+
+  read(f: VcpuField): bigint { return this.m.read64(this.hpa + BigInt(fieldOffset(f))); }
+  write(f: VcpuField, v: bigint): void { this.m.write64(this.hpa + BigInt(fieldOffset(f)), v); }
+
+  /** The guest-writable fields into the virtual CPU, with the hart's WARL rules. */
+  pull(v: VirtualCpu): void {
+    for (const f of GUEST_WRITTEN) {
+      const x = this.read(f);
+      if (this.pushed.get(f) === x) continue;
+      if (f === 'sstatus') v.sstatus = (v.sstatus & ~SSTATUS_WRITABLE) | (x & SSTATUS_WRITABLE);
+      else v.writeCsr(CSR_OF[f], x);
+    }
+  }
+
+  /** Everything translated code reads, from the virtual CPU (only the fields that changed are written). */
+  push(v: VirtualCpu): void {
+    for (const f of [...GUEST_WRITTEN, ...VMM_OWNED]) {
+      const x = f === 'sstatus' ? v.sstatus : v.readCsr(CSR_OF[f])!;
+      if (this.read(f) !== x) this.write(f, x);
+      this.pushed.set(f, x);
+    }
+  }
+
+  // --- the indirect-jump cache: entry i = {guest pc, translation entry} at i * 16 ---
+  /** The slot of a guest pc: its bits 1-7 mixed with bits 8-14 (return addresses 1 KiB apart must not collide). */
+  private static slot(guestPc: bigint): bigint { return (((guestPc ^ (guestPc >> 7n)) >> 1n) & BigInt(IJC_ENTRIES - 1)) * 16n; }
+
+  /** Caches guestPc -> entry (replacing whatever shared the slot). */
+  ijcInsert(guestPc: bigint, entry: bigint): void {
+    const a = this.hpa + VcpuPage.slot(guestPc);
+    this.m.write64(a + 8n, entry);
+    this.m.write64(a, guestPc);
+  }
+  /** Drops the entries whose translation entry is in [from, to). */
+  ijcDrop(from: bigint, to: bigint): void {
+    for (let i = 0n; i < BigInt(IJC_ENTRIES); i++) {
+      const e = this.m.read64(this.hpa + i * 16n + 8n);
+      if (e >= from && e < to) this.m.write64(this.hpa + i * 16n, IJC_EMPTY);
+    }
+  }
+  clearIjc(): void {
+    for (let i = 0n; i < BigInt(IJC_ENTRIES); i++) { this.m.write64(this.hpa + i * 16n, IJC_EMPTY); this.m.write64(this.hpa + i * 16n + 8n, 0n); }
+  }
+}
+
+const CSR_OF: Record<VcpuField, number> = {
+  sstatus: 0x100, sie: 0x104, sip: 0x144, stvec: 0x105, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143, satp: 0x180,
+  spillJump: -1, spillB: -1, spillC: -1, spillD: -1,
+};
