@@ -11,7 +11,7 @@
  */
 import type { ExitRecord } from '../../bindings/exit.js';
 import type { LoadedImage } from '../loader/index.js';
-import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../vmm/csr.js';
+import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES } from '../vmm/csr.js';
 import { decodePrivileged, csrNewValue } from '../vmm/decode.js';
 import { serveSbi, expireTimer } from '../vmm/sbi.js';
 import { ShadowPaging } from '../vmm/shadow-paging.js';
@@ -19,7 +19,8 @@ import { READ, WRITE, FETCH, walkGuest, type AccessType, type GuestContext } fro
 import { VirtualCpu } from '../vmm/vcpu.js';
 import { RESUME, kernelEntry, insnLength, type ExitAction, type Strategy, type StrategyContext } from '../vmm/strategy.js';
 import type { Vm } from '../vmm/vm.js';
-import { emulatePtStore } from '../vmm/strategies/trap-emulate.js';
+import { emulateGuestStore } from '../vmm/guest-store.js';
+import { HartContext, switchIn, switchOut } from '../vmm/world-switch.js';
 import { unexpected } from '../vmm/strategies/vs-hart.js';
 import { RESERVED_BASE, VCPU_VA } from './layout.js';
 import { VcpuPage } from './vcpu-page.js';
@@ -49,8 +50,7 @@ interface Guest {
   code: GuestCode;
   sites: AdaptiveSites;
   stats: BtStats;
-  regs: bigint[];
-  pc: bigint;
+  hart: HartContext;
   /** The guest pc the kernel is to start at (translated at the first world switch in). */
   startAt?: bigint;
 }
@@ -64,30 +64,30 @@ export class BinaryTranslation implements Strategy {
     vm.load(image);
     const { machine: m, host } = this.ctx;
     const stats = new BtStats();
-    const page = new VcpuPage(m, host.allocVmmPage());
-    const cache = new TranslationCache(m, host, page, stats);
-    const shadow = new ShadowPaging(m, host, vm.p2m, vm.stats, 'compress');
+    const page = new VcpuPage(m, vm.vmm.alloc());
+    const cache = new TranslationCache(m, vm.vmm, page, stats);
+    const shadow = new ShadowPaging(m, host, vm, 'compress');
     shadow.translateKernel({ reservedBase: RESERVED_BASE, install: (root) => cache.install(root) });
-    this.guests.set(vm.id, {
+    const g: Guest = {
       vcpu: new VirtualCpu(), shadow, page, cache, code: new GuestCode(vm.p2m, vm.stats), sites: new AdaptiveSites(this.options.adaptive),
-      stats, regs: new Array(32).fill(0n), pc: 0n, startAt: kernelEntry(image),
-    });
+      stats, hart: new HartContext([], 0n, 0, false), startAt: kernelEntry(image),
+    };
+    shadow.onReset = () => this.applyRing(g);
+    this.guests.set(vm.id, g);
+    vm.onDestroy(() => this.guests.delete(vm.id));
   }
 
   /** Binary translation's own counters for a VM. */
   details(vm: Vm): [string, number][] { return this.guest(vm).stats.rows(); }
 
   enter(vm: Vm): void {
-    const m = this.ctx.machine, g = this.guest(vm);
-    m.virt = false;
-    m.priv = 0;
-    m.writeCsr(CSR.medeleg, 0n);
-    m.writeCsr(CSR.mcounteren, 0xffff_ffffn);
-    m.writeCsr(CSR.mie, bit(IRQ.mti));
-    m.configure({ exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false });
-    for (let i = 1; i < 32; i++) m.setReg(i, g.regs[i]);
-    m.pc = g.pc;
-    m.timerCompare = vm.timerDeadline;
+    const g = this.guest(vm);
+    switchIn(this.ctx.machine, vm, {
+      medeleg: 0n,
+      mie: bit(IRQ.mti),
+      satp: g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode),
+      exits: { exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false },
+    }, g.hart);
     this.applyRing(g);
     g.page.push(g.vcpu);
     if (g.startAt !== undefined) { const at = g.startAt; g.startAt = undefined; this.enterKernel(vm, g, at); }
@@ -96,8 +96,10 @@ export class BinaryTranslation implements Strategy {
   leave(vm: Vm): void {
     const m = this.ctx.machine, g = this.guest(vm);
     g.page.pull(g.vcpu);
-    for (let i = 1; i < 32; i++) g.regs[i] = m.getReg(i);
-    g.pc = m.pc;
+    switchOut(m, g.hart);
+    // What applyRing mirrored of the virtual CPU for user code is this VM's: no other VM may read it.
+    m.writeCsr(CSR.sstatus, 0n);
+    m.writeCsr(CSR.stvec, 0n);
   }
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {
@@ -159,14 +161,16 @@ export class BinaryTranslation implements Strategy {
    */
   private shadowFault(vm: Vm, g: Guest, exit: ExitRecord, type: AccessType, guestPc: bigint, guestNext?: bigint, unit?: Unit): ExitAction {
     const m = this.ctx.machine, v = g.vcpu, tval = exit.tval!;
-    const r = g.shadow.translatedFault(this.guestCtx(g), v.mode, m.readCsr(CSR.satp), tval, type);
+    const ctx = this.guestCtx(g);
+    const r = g.shadow.translatedFault(ctx, v.mode, tval, type);
     switch (r.kind) {
       case 'filled': vm.stats.exit('hidden-fault'); return RESUME;
       case 'guest': return this.reflect(vm, g, 'guest-fault', r.cause, tval, guestPc);
       case 'pt-write': {
         const verdict = unit === undefined ? 'trap' : g.sites.trapped(guestPc);
-        const action = emulatePtStore(m, g.shadow, vm, exit, r.gpa);
+        const action = emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, fault) => this.reflect(vm, g, 'guest-fault', cause, fault, guestPc));
         this.codeWritten(g, r.gpa);
+        if (unit && !unit.live) return this.enterKernel(vm, g, guestNext!);
         if (verdict === 'untrace') { g.shadow.stopTracing(r.gpa); g.stats.untraced++; }
         if (verdict !== 'callout' || action.kind !== 'resume') return action;
         g.stats.adaptedSites++;
@@ -202,8 +206,10 @@ export class BinaryTranslation implements Strategy {
   /** A store the VMM makes for the guest: through the shadows if it hits a page table, and translations of the page dropped. Returns whether it hit a page table. */
   private store(vm: Vm, g: Guest, gpa: bigint, size: number, value: bigint): boolean {
     const pt = g.shadow.isPageTable(gpa);
-    if (pt) g.shadow.emulatePtWrite(gpa, size, value);
-    else vm.p2m.store(gpa, size, value);
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) bytes[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    if (pt) g.shadow.emulatePtWrite(gpa, bytes);
+    else vm.p2m.write(gpa, bytes);
     this.codeWritten(g, gpa);
     return pt;
   }
@@ -373,6 +379,7 @@ export class BinaryTranslation implements Strategy {
     vm.stats.exit(kind);
     vm.stats.reflected++;
     const handler = g.vcpu.trap(BigInt(cause), tval, guestPc, false);
+    this.ctx.machine.clearReservation(); // as the hart's own trap would
     this.applyRing(g);
     return this.enterKernel(vm, g, handler);
   }
@@ -397,6 +404,7 @@ export class BinaryTranslation implements Strategy {
     if (irq === undefined) return RESUME;
     vm.stats.reflected++;
     const handler = v.trap(BigInt(irq), 0n, guestPc, true);
+    m.clearReservation();
     this.applyRing(g);
     return this.enterKernel(vm, g, handler);
   }
@@ -424,8 +432,9 @@ export class BinaryTranslation implements Strategy {
     m.writeCsr(CSR.satp, g.shadow.satpFor(v.satp, v.mode));
     m.writeCsr(CSR.scounteren, v.mode === 'S' ? 0xffff_ffffn : v.scounteren);
     if (v.mode === 'U') {
-      // Under the critical profile user code reads sstatus and stvec without a trap: it sees the guest kernel's.
-      m.writeCsr(CSR.sstatus, v.sstatus);
+      // Under the critical profile user code reads sstatus and stvec without a trap: it sees the guest
+      // kernel's (but MXR, which would change how the hart translates user loads).
+      m.writeCsr(CSR.sstatus, v.sstatus & ~SSTATUS.MXR);
       m.writeCsr(CSR.stvec, v.stvec);
     }
   }

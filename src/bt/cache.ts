@@ -5,7 +5,7 @@
  * units, unchains them when a unit is invalidated, and starts over (flush) when it is full.
  */
 import type { Machine } from '../../bindings/machine.js';
-import type { HostMemory } from '../vmm/frames.js';
+import { OutOfMemory, type VmmPool } from '../vmm/frames.js';
 import { ECALL, jal } from './encode.js';
 import { TC_BASE, TC_BYTES, TC_FIRST_SLOT, TC_PAGES, VCPU_SLOT } from './layout.js';
 import type { Site, UnitBuilder } from './unit.js';
@@ -44,14 +44,15 @@ export class TranslationCache {
   private readonly byGuest = new Map<bigint, Unit>();
   private readonly sites = new Map<bigint, Site>();
 
-  constructor(private readonly m: Machine, private readonly host: HostMemory, private readonly vcpu: VcpuPage, private readonly stats: BtStats) {
-    this.table = host.allocVmmPage();
+  /** Frames come from the VM's own share of VMM memory. */
+  constructor(private readonly m: Machine, private readonly pool: VmmPool, private readonly vcpu: VcpuPage, private readonly stats: BtStats) {
+    this.table = pool.alloc();
     m.write64(this.table + BigInt(VCPU_SLOT) * 8n, ((vcpu.hpa >> 12n) << 10n) | VCPU_LEAF);
   }
 
   /** Maps the reserved region into a new kernel root: root[511] -> its own level-1 table -> [511] the shared table. */
   install(root: bigint): bigint[] {
-    const l1 = this.host.allocVmmPage();
+    const l1 = this.pool.alloc();
     this.m.write64(l1 + 511n * 8n, ptr(this.table));
     this.m.write64(root + 511n * 8n, ptr(l1));
     return [l1];
@@ -101,14 +102,22 @@ export class TranslationCache {
     const bytes = b.words.length * 4;
     if (bytes > TC_BYTES) throw new Error(`a translation unit of ${bytes} bytes does not fit the translation cache`);
     if (this.next + bytes > TC_BYTES) this.flush();
-    const entry = TC_BASE + BigInt(this.next);
+    let entry = TC_BASE + BigInt(this.next);
+    try {
+      this.write(entry, b.words);
+    } catch (e) {
+      // The VM's VMM memory has no frame for more cache: start over in the frames it has.
+      if (!(e instanceof OutOfMemory) || this.next === 0) throw e;
+      this.flush();
+      entry = TC_BASE;
+      this.write(entry, b.words);
+    }
     this.next += bytes;
     const at = (i: number) => entry + BigInt(i) * 4n;
     const u: Unit = {
       guestPc: b.guestPc, entry, body: at(1), end: at(b.words.length), tcPcs: b.marks.map(([i]) => at(i)),
       guestPcs: b.marks.map(([, pc]) => pc), guestNexts: b.marks.map(([, , next]) => next), pages, vaPages, incoming: new Set(), live: true,
     };
-    this.write(entry, b.words);
     for (const [i, s] of b.sites) this.sites.set(at(i), s);
     this.units.push(u);
     this.byGuest.set(u.guestPc, u);
@@ -177,7 +186,7 @@ export class TranslationCache {
 
   private frame(page: number): bigint {
     while (this.frames.length <= page) {
-      const f = this.host.allocVmmPage();
+      const f = this.pool.alloc();
       this.m.write64(this.table + BigInt(TC_FIRST_SLOT + this.frames.length) * 8n, ((f >> 12n) << 10n) | TC_LEAF);
       this.frames.push(f);
     }

@@ -56,13 +56,18 @@ export function performAccess(m: Machine, p2m: P2m, ctx: GuestContext, insn: Gue
   } else if (isStore) {
     write(m.getReg(insn.rs2));
   } else if (name.startsWith('lr.')) {
+    // The VMM cannot make the hart's reservation: a later SC fails, as the spec lets it.
+    m.clearReservation();
     if (insn.rd !== 0) m.setReg(insn.rd, signed(readOld(), size));
+  } else if (name.startsWith('sc.')) {
+    const ok = m.reservation !== undefined && m.reservation === p2m.hpa(t.gpas[0]);
+    m.clearReservation();
+    if (ok) write(m.getReg(insn.rs2));
+    if (insn.rd !== 0) m.setReg(insn.rd, ok ? 0n : 1n);
   } else {
     const old = readOld();
-    const funct5 = insn.bits >>> 27;
-    write(amoResult(funct5, size, old, m.getReg(insn.rs2)));
-    // An SC the VMM performs succeeds: on one hart nothing can have written the word since its LR.
-    if (insn.rd !== 0) m.setReg(insn.rd, funct5 === 0x03 ? 0n : signed(old, size));
+    write(amoResult(insn.bits >>> 27, size, old, m.getReg(insn.rs2)));
+    if (insn.rd !== 0) m.setReg(insn.rd, signed(old, size));
   }
   return { ok: true };
 }
