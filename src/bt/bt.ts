@@ -79,6 +79,14 @@ export class BinaryTranslation implements Strategy {
 
   /** Binary translation's own counters for a VM. */
   details(vm: Vm): [string, number][] { return this.guest(vm).stats.rows(); }
+  /** The counters themselves. */
+  statsOf(vm: Vm): BtStats { return this.guest(vm).stats; }
+
+  /** The live translation of guest kernel pc `guestPc` (for inspection): its guest pcs, the guest-physical pages it was read from. */
+  translationOf(vm: Vm, guestPc: bigint): { guestPcs: bigint[]; pages: bigint[]; entry: bigint } | undefined {
+    const u = this.guest(vm).cache.peek(guestPc);
+    return u && { guestPcs: [...u.guestPcs], pages: [...u.pages], entry: u.entry };
+  }
 
   enter(vm: Vm): void {
     const g = this.guest(vm);

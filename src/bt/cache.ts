@@ -6,7 +6,7 @@
  */
 import type { Machine } from '../../bindings/machine.js';
 import { OutOfMemory, type VmmPool } from '../vmm/frames.js';
-import { ECALL, jal } from './encode.js';
+import { ECALL, jal, retarget } from './encode.js';
 import { TC_BASE, TC_BYTES, TC_FIRST_SLOT, TC_PAGES, VCPU_SLOT } from './layout.js';
 import type { Site, UnitBuilder } from './unit.js';
 import type { VcpuPage } from './vcpu-page.js';
@@ -64,6 +64,9 @@ export class TranslationCache {
     if (u) this.stats.lookupHits++; else this.stats.lookupMisses++;
     return u;
   }
+
+  /** The unit of a guest pc, without counting a lookup. */
+  peek(guestPc: bigint): Unit | undefined { return this.byGuest.get(guestPc); }
 
   /** A callout site at a translated pc. */
   site(tc: bigint): Site | undefined { return this.sites.get(tc); }
@@ -130,12 +133,22 @@ export class TranslationCache {
     return u;
   }
 
-  /** Patches the exit at `slot` into a direct jump to `to`. */
+  /** Patches the exit at `slot` into a direct jump to `to` (and a taken branch's exit: the branch too, if it reaches). */
   chain(slot: bigint, to: Unit): void {
     if (!to.live || !this.unitAt(slot)) return;
     this.write(slot, [jal(0, Number(to.body - slot))]);
+    const branch = this.sites.get(slot)?.branch;
+    const reach = to.body - (slot - 8n);
+    if (branch !== undefined && reach >= -4096n && reach < 4096n) this.write(slot - 8n, [retarget(branch, Number(reach))]);
     to.incoming.add(slot);
     this.stats.chained++;
+  }
+
+  /** Undoes chain(): the exit is a callout again, and a branch jumps to it again. */
+  private unchain(slot: bigint): void {
+    this.write(slot, [ECALL]);
+    const branch = this.sites.get(slot)?.branch;
+    if (branch !== undefined) this.write(slot - 8n, [branch]);
   }
 
   /** Drops every live unit whose code came from guest-physical page `page`; returns how many. */
@@ -153,7 +166,7 @@ export class TranslationCache {
       u.live = false;
       n++;
       if (this.byGuest.get(u.guestPc) === u) this.byGuest.delete(u.guestPc);
-      for (const slot of u.incoming) this.write(slot, [ECALL]); // back to a chain callout
+      for (const slot of u.incoming) this.unchain(slot);
       this.vcpu.ijcDrop(u.entry, u.end);
     }
     return n;

@@ -51,6 +51,8 @@ export const branch = (f3: number, rs1: number, rs2: number, off: number) => {
   return ((((o >> 12) & 1) << 31) | (((o >> 5) & 0x3f) << 25) | (reg(rs2) << 20) | (reg(rs1) << 15) | (f3 << 12) |
     (((o >> 1) & 15) << 8) | (((o >> 11) & 1) << 7) | 0x63) >>> 0;
 };
+/** A conditional branch's encoding with another offset. */
+export const retarget = (insn: number, off: number) => branch((insn >>> 12) & 7, (insn >>> 15) & 31, (insn >>> 20) & 31, off);
 export const beq = (rs1: number, rs2: number, off: number) => branch(0, rs1, rs2, off);
 export const bne = (rs1: number, rs2: number, off: number) => branch(1, rs1, rs2, off);
 export const ECALL = 0x00000073;

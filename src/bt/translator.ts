@@ -75,9 +75,10 @@ function emit(b: UnitBuilder, insn: GuestInsn, pc: bigint, policy: SitePolicy): 
   if (name === 'jal') { emitLink(b, insn.rd, next); b.exitTo(pc + insn.imm, pc); b.ended = true; return; }
   if (name === 'jalr') { emitIndirect(b, insn, pc, next); b.ended = true; return; }
   if (BRANCHES.has(name)) {
-    b.emit(E.branch(insn.funct3, insn.rs1, insn.rs2, 8));
+    const branch = E.branch(insn.funct3, insn.rs1, insn.rs2, 8);
+    b.emit(branch);
     b.exitTo(next, pc);
-    b.exitTo(pc + insn.imm, pc);
+    b.exitTo(pc + insn.imm, pc, branch);
     b.ended = true;
     return;
   }

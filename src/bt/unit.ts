@@ -23,6 +23,8 @@ export interface Site {
   resumeSkip: number;
   /** chain: the guest pc the exit goes to. */
   target?: bigint;
+  /** chain: the conditional branch 8 bytes before this exit that jumps to it (its encoding), for a taken-branch exit. */
+  branch?: number;
   /** reflect: the exception the guest takes. */
   cause?: number;
 }
@@ -45,8 +47,12 @@ export class UnitBuilder {
   emit(...w: number[]): void { this.words.push(...w); }
   /** An ECALL the VMM handles as `site`. */
   callout(site: Site): void { this.sites.push([this.offset, site]); this.emit(ECALL); }
-  /** An exit to guest pc `target`: an ECALL until the target is translated, then a JAL to it. */
-  exitTo(target: bigint, guestPc: bigint): void {
-    this.callout({ kind: 'chain', guestPc, guestNext: target, target, restore: [], resumeSkip: 0 });
+  /**
+   * An exit to guest pc `target`: an ECALL until the target is translated, then a JAL to it (and,
+   * for the taken exit of conditional branch `branch`, the branch itself straight to the target
+   * when it is within reach).
+   */
+  exitTo(target: bigint, guestPc: bigint, branch?: number): void {
+    this.callout({ kind: 'chain', guestPc, guestNext: target, target, restore: [], resumeSkip: 0, branch });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
-import { Machine } from '../../bindings/machine.js';
+import { Machine, type HartProfile } from '../../bindings/machine.js';
 import { parseImage, LoadError } from '../loader/index.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm, GUEST_RAM_BASE } from '../vmm/vm.js';
@@ -20,6 +20,7 @@ export interface RunVmCliOptions {
   mem: number;
   tlb: { entries: number; ways: number };
   walkCaches: { pwc: boolean; ntlb: boolean };
+  profile: HartProfile;
   timebase: 'insn' | 'wall';
   vmm: Exclude<StrategyName, 'native'>;
   bootargs?: string;
@@ -40,7 +41,7 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   }
   const machine = await Machine.create({ ramBytes: opts.mem + VMM_BYTES });
   // The hart's TLB and walk caches are the host hardware's (A/D handling stays Svade: the shadow walker implements that).
-  machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall' });
+  machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall', profile: opts.profile });
   const host = new HostMemory(machine, VMM_BYTES);
   // The console streams to stdout as the guest prints; the VM keeps only its recent output.
   const vm = new Vm(1, host, opts.mem, { consoleSink: (bytes) => process.stdout.write(bytes) });

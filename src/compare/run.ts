@@ -3,7 +3,7 @@
  * guest's output, the counters the cost model prices, and the wall time.
  */
 import type { LoadedImage } from '../loader/index.js';
-import { Machine } from '../../bindings/machine.js';
+import { Machine, type HartProfile } from '../../bindings/machine.js';
 import { loadImage } from '../machine/boot.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm } from '../vmm/vm.js';
@@ -69,7 +69,11 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
 }
 
 /** The host hardware's options, the same for every strategy: the walk accelerators of Bhargava et al. */
-export interface Hardware { walkCaches?: { pwc: boolean; ntlb: boolean } }
+export interface Hardware {
+  walkCaches?: { pwc: boolean; ntlb: boolean };
+  /** The hart's ISA profile (default standard; 'critical': non-virtualizable, docs/BT.md). */
+  profile?: HartProfile;
+}
 
 /** Runs `workload` `count` times under `strategy` on a fresh machine. */
 export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
@@ -78,7 +82,7 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
   if (strategy === 'native') return runNative(image, at, args, workload, count, hw);
   const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
-  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  configureHardware(machine, hw);
   const host = new HostMemory(machine, VMM_RAM);
   const vm = new Vm(1, host, GUEST_RAM);
   const s = makeStrategy(strategy, { machine, host });
@@ -101,10 +105,15 @@ export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: Strateg
   }
 }
 
+function configureHardware(machine: Machine, hw: Hardware): void {
+  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  if (hw.profile) machine.configure({ profile: hw.profile });
+}
+
 /** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */
 async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware): Promise<RunResult> {
   const machine = await Machine.create({ ramBytes: GUEST_RAM });
-  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  configureHardware(machine, hw);
   loadImage(machine, image);
   machine.writePhys(at, args);
   let output = '';
