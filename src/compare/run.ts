@@ -60,6 +60,7 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
     counts: {
       instructions: d(c.instructions, b.instructions), walkRefs: d(c.walkRefs, b.walkRefs), tlbFlushes: d(c.tlbFlushes, b.tlbFlushes), exits,
       emulated: d(c.emulated, b.emulated), shadowUpdates: d(c.shadowUpdates, b.shadowUpdates), guestWalkRefs: d(c.guestWalkRefs, b.guestWalkRefs), reflected: d(c.reflected, b.reflected),
+      translated: d(c.translated, b.translated),
     },
     tlb: { hits: d(full.tlb.hits, base.tlb.hits), misses: d(full.tlb.misses, base.tlb.misses) },
     walks: d(full.walks, base.walks),
@@ -141,6 +142,7 @@ function result(machine: Machine, workload: string, count: number, strategy: Str
     counts: {
       instructions: sum(c.instret), walkRefs: sum(c.walkRefs), tlbFlushes: flushes, exits,
       emulated: stats?.emulated ?? 0, shadowUpdates: stats?.shadowUpdates ?? 0, guestWalkRefs: stats?.guestWalkRefs ?? 0, reflected: stats?.reflected ?? 0,
+      translated: stats?.translated ?? 0,
     },
     tlb: { hits: sum(c.tlbHits), misses: sum(c.tlbMisses) },
     walks: sum(c.walks),
