@@ -22,7 +22,7 @@ import type { Vm } from '../vmm/vm.js';
 import { emulateGuestStore } from '../vmm/guest-store.js';
 import { HartContext, switchIn, switchOut } from '../vmm/world-switch.js';
 import { unexpected } from '../vmm/strategies/vs-hart.js';
-import { RESERVED_BASE, VCPU_VA } from './layout.js';
+import { RESERVED_BASE, VISIBLE_VA } from './layout.js';
 import { VcpuPage } from './vcpu-page.js';
 import { TranslationCache, type Unit } from './cache.js';
 import { GuestCode } from './guest-code.js';
@@ -279,7 +279,7 @@ export class BinaryTranslation implements Strategy {
     g.stats.indirectMisses++;
     const action = this.enterKernel(vm, g, target);
     const u = g.cache.lookup(target);
-    if (u) g.page.ijcInsert(target, u.entry);
+    if (u) g.cache.ijc.insert(target, u.entry);
     return action;
   }
 
@@ -319,11 +319,27 @@ export class BinaryTranslation implements Strategy {
   private addressSpaceChanged(vm: Vm, g: Guest, all: boolean, va?: bigint): ExitAction | undefined {
     const ctx = this.guestCtx(g);
     for (const vpage of g.code.stale(ctx, all, va)) g.cache.invalidateVaPage(vpage);
-    const refs = { n: 0 };
-    const w = walkGuest(vm.p2m, ctx, VCPU_VA, READ, refs);
-    vm.stats.guestWalkRefs += refs.n;
-    if (w.ok && vm.p2m.hpa(w.gpa) !== undefined) {
-      return { kind: 'crash', why: `the guest kernel maps 0x${VCPU_VA.toString(16)}, the page binary translation reserves for its virtual CPU (address-space compression, docs/BT.md)` };
+    const mapped = this.mappedVisiblePage(vm, ctx);
+    if (mapped === undefined) return undefined;
+    return { kind: 'crash', why: `the guest kernel maps 0x${mapped.toString(16)}, a page binary translation reserves for its virtual CPU (address-space compression, docs/BT.md)` };
+  }
+
+  /**
+   * The first page of the VMM's that translated code reads (the indirect-jump cache, the vCPU
+   * page) that the guest's own table maps to its memory, if any: such a guest would read the VMM's
+   * data where it expects its own. Nearly always one reference: the guest's top root entry is empty.
+   */
+  private mappedVisiblePage(vm: Vm, ctx: GuestContext): bigint | undefined {
+    if (ctx.satp >> 60n === 0n) return undefined; // Bare: those addresses are no RAM of the guest
+    const top = ((ctx.satp & ((1n << 44n) - 1n)) << 12n) + 511n * 8n;
+    if (vm.p2m.hpa(top) === undefined) return undefined;
+    vm.stats.guestWalkRefs++;
+    if ((vm.p2m.read64(top) & 1n) === 0n) return undefined;
+    for (let page = VISIBLE_VA; page !== 0n; page = BigInt.asUintN(64, page + 4096n)) {
+      const refs = { n: 0 };
+      const w = walkGuest(vm.p2m, ctx, page, READ, refs);
+      vm.stats.guestWalkRefs += refs.n;
+      if (w.ok && vm.p2m.hpa(w.gpa) !== undefined) return page;
     }
     return undefined;
   }

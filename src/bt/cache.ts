@@ -7,12 +7,13 @@
 import type { Machine } from '../../bindings/machine.js';
 import { OutOfMemory, type VmmPool } from '../vmm/frames.js';
 import { ECALL, jal, retarget } from './encode.js';
-import { TC_BASE, TC_BYTES, TC_FIRST_SLOT, TC_PAGES, VCPU_SLOT } from './layout.js';
+import { TC_BASE, TC_BYTES, TC_FIRST_SLOT, TC_PAGES, VCPU_SLOT, IJC_FIRST_SLOT, IJC_PAGES } from './layout.js';
+import { IndirectJumpCache } from './ijc.js';
 import type { Site, UnitBuilder } from './unit.js';
 import type { VcpuPage } from './vcpu-page.js';
 import type { BtStats } from './stats.js';
 
-const PTR = 1n, TC_LEAF = 0x59n /* V X U A */, VCPU_LEAF = 0xd7n /* V R W U A D */;
+const PTR = 1n, TC_LEAF = 0x59n /* V X U A */, IJC_LEAF = 0x53n /* V R U A */, VCPU_LEAF = 0xd7n /* V R W U A D */;
 const ptr = (pa: bigint) => ((pa >> 12n) << 10n) | PTR;
 
 export interface Unit {
@@ -45,9 +46,18 @@ export class TranslationCache {
   private readonly sites = new Map<bigint, Site>();
 
   /** Frames come from the VM's own share of VMM memory. */
-  constructor(private readonly m: Machine, private readonly pool: VmmPool, private readonly vcpu: VcpuPage, private readonly stats: BtStats) {
+  /** The indirect-jump cache translated code looks jump targets up in. */
+  readonly ijc: IndirectJumpCache;
+
+  constructor(private readonly m: Machine, private readonly pool: VmmPool, vcpu: VcpuPage, private readonly stats: BtStats) {
     this.table = pool.alloc();
     m.write64(this.table + BigInt(VCPU_SLOT) * 8n, ((vcpu.hpa >> 12n) << 10n) | VCPU_LEAF);
+    const frames = Array.from({ length: IJC_PAGES }, (_, i) => {
+      const f = pool.alloc();
+      m.write64(this.table + BigInt(IJC_FIRST_SLOT + i) * 8n, ((f >> 12n) << 10n) | IJC_LEAF);
+      return f;
+    });
+    this.ijc = new IndirectJumpCache(m, frames);
   }
 
   /** Maps the reserved region into a new kernel root: root[511] -> its own level-1 table -> [511] the shared table. */
@@ -167,7 +177,7 @@ export class TranslationCache {
       n++;
       if (this.byGuest.get(u.guestPc) === u) this.byGuest.delete(u.guestPc);
       for (const slot of u.incoming) this.unchain(slot);
-      this.vcpu.ijcDrop(u.entry, u.end);
+      this.ijc.drop(u.entry, u.end);
     }
     return n;
   }
@@ -178,7 +188,7 @@ export class TranslationCache {
     this.byGuest.clear();
     this.sites.clear();
     this.next = 0;
-    this.vcpu.clearIjc();
+    this.ijc.clear();
     this.stats.flushes++;
   }
 

@@ -28,6 +28,7 @@ export const slli = (rd: number, rs1: number, sh: number) => {
   return ((sh << 20) | (reg(rs1) << 15) | (1 << 12) | (reg(rd) << 7) | 0x13) >>> 0;
 };
 export const srli = (rd: number, rs1: number, sh: number) => (slli(rd, rs1, sh) | (4 << 12)) >>> 0;
+export const add = (rd: number, rs1: number, rs2: number) => rType(0, 0, rd, rs1, rs2);
 export const or = (rd: number, rs1: number, rs2: number) => rType(0, 6, rd, rs1, rs2);
 export const and = (rd: number, rs1: number, rs2: number) => rType(0, 7, rd, rs1, rs2);
 export const xor = (rd: number, rs1: number, rs2: number) => rType(0, 4, rd, rs1, rs2);

@@ -7,15 +7,22 @@
  * no register needed. The lower half of that page is the indirect-jump cache.
  */
 export const RESERVED_BASE = 0xffff_ffff_ffe0_0000n;
-/** Level-0 slots of the reserved table: the translation cache, then the virtual-CPU page. */
-export const TC_FIRST_SLOT = 256, VCPU_SLOT = 511;
+/** Level-0 slots of the reserved table: the translation cache, the indirect-jump cache, the virtual-CPU page. */
+export const TC_FIRST_SLOT = 256, IJC_FIRST_SLOT = 507, VCPU_SLOT = 511;
 export const TC_BASE = RESERVED_BASE + BigInt(TC_FIRST_SLOT) * 4096n;
-export const TC_PAGES = VCPU_SLOT - TC_FIRST_SLOT;
+export const TC_PAGES = IJC_FIRST_SLOT - TC_FIRST_SLOT;
 export const TC_BYTES = TC_PAGES * 4096;
 export const VCPU_VA = RESERVED_BASE + BigInt(VCPU_SLOT) * 4096n;
 
-/** Indirect-jump cache: 128 entries of {guest pc, translation's entry} at the start of the vCPU page. */
-export const IJC_ENTRIES = 128;
+/**
+ * The indirect-jump cache: 512 sets of two ways {guest pc, translation's entry}, 16 KiB in the
+ * four pages below the vCPU page, readable (not writable) by translated code. A guest pc's set is
+ * its bits 9..1.
+ */
+export const IJC_VA = RESERVED_BASE + BigInt(IJC_FIRST_SLOT) * 4096n;
+export const IJC_PAGES = VCPU_SLOT - IJC_FIRST_SLOT, IJC_SETS = 512, IJC_SET_BYTES = 32;
+/** The pages the guest kernel can read at the top of its address space (the indirect-jump cache and the vCPU page). */
+export const VISIBLE_VA = IJC_VA;
 /** A guest pc no entry can match (jump targets are even). */
 export const IJC_EMPTY = 1n;
 

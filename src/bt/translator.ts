@@ -8,7 +8,7 @@
  */
 import * as E from './encode.js';
 import { decodeGuest, type GuestInsn } from './decode.js';
-import { FIELD } from './layout.js';
+import { FIELD, IJC_VA } from './layout.js';
 import { UnitBuilder } from './unit.js';
 import { emitCsr } from './emit-csr.js';
 import { scratch } from './scratch.js';
@@ -101,7 +101,7 @@ function emitLink(b: UnitBuilder, rd: number, ret: bigint): void {
 }
 
 /**
- * jalr: the target (a guest pc) is looked up in the indirect-jump cache in the vCPU page; a hit
+ * jalr: the target (a guest pc) is looked up in the indirect-jump cache in the vCPU page; a hit in either way
  * jumps straight to the target's translation (whose entry restores t6, the register the jump
  * needs), a miss is a callout. rd gets the guest return address.
  */
@@ -112,9 +112,9 @@ function emitIndirect(b: UnitBuilder, insn: GuestInsn, pc: bigint, next: bigint)
   b.emit(E.sd(rb, FIELD.spillB, 0), E.sd(rc, FIELD.spillC, 0));
   if (insn.rd === T6) b.emit(...E.li(rb, next), E.sd(rb, FIELD.spillJump, 0)); // t6 = the link, once at the target
   else emitLink(b, insn.rd, next);
-  // the entry of guest pc t6: at 0xffff_ffff_ffff_f000 + (((t6 ^ (t6 >> 7)) >> 1) & 127) * 16 (VcpuPage.slot)
-  b.emit(E.srli(rb, T6, 7), E.xor(rb, rb, T6), E.slli(rb, rb, 3), E.andi(rb, rb, 0x7f0), E.addi(rb, rb, -2048));
-  b.emit(E.ld(rc, -2048, rb), E.bne(rc, T6, 20));
-  b.emit(E.ld(T6, -2040, rb), E.ld(rb, FIELD.spillB, 0), E.ld(rc, FIELD.spillC, 0), E.jalr(0, T6, 0));
+  // t6's set in the indirect-jump cache, at IJC_VA (-0x5000) + (t6 bits 9..1) * 32: two {guest pc, entry} ways
+  b.emit(E.andi(rb, T6, 0x3fe), E.slli(rb, rb, 4), E.lui(rc, Number(BigInt.asUintN(20, IJC_VA >> 12n))), E.add(rb, rb, rc));
+  b.emit(E.ld(rc, 0, rb), E.beq(rc, T6, 20), E.ld(rc, 16, rb), E.bne(rc, T6, 28), E.ld(T6, 24, rb), E.jal(0, 8));
+  b.emit(E.ld(T6, 8, rb), E.ld(rb, FIELD.spillB, 0), E.ld(rc, FIELD.spillC, 0), E.jalr(0, T6, 0));
   b.callout({ kind: 'indirect', guestPc: pc, guestNext: next, insn, restore: [[rb, 'spillB'], [rc, 'spillC'], [T6, 'spillJump']], resumeSkip: 0 });
 }

@@ -1,14 +1,13 @@
 /**
  * The virtual-CPU page: a VMM-owned host frame mapped at VCPU_VA in every kernel shadow, where
- * translated code finds the guest kernel's supervisor registers (FIELD) and the indirect-jump
- * cache. The VMM's VirtualCpu is the authority at exits: `pull` takes what translated code may
+ * translated code finds the guest kernel's supervisor registers (FIELD). The VMM's VirtualCpu is the authority at exits: `pull` takes what translated code may
  * have written (legalised: the guest can write this page, so nothing in it is trusted), `push`
  * puts back everything translated code reads.
  */
 import type { Machine } from '../../bindings/machine.js';
 import type { VirtualCpu } from '../vmm/vcpu.js';
 import { SSTATUS } from '../vmm/csr.js';
-import { IJC_EMPTY, IJC_ENTRIES, fieldOffset, type VcpuField } from './layout.js';
+import { fieldOffset, type VcpuField } from './layout.js';
 
 const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
 /** The sstatus fields translated code may change (the rest, UXL, is read-only). */
@@ -20,9 +19,7 @@ const VMM_OWNED = ['sie', 'sip', 'satp'] as const;
 
 export class VcpuPage {
   private pushed = new Map<VcpuField, bigint>();
-  constructor(private readonly m: Machine, /** host address of the page */ readonly hpa: bigint) {
-    this.clearIjc();
-  }
+  constructor(private readonly m: Machine, /** host address of the page */ readonly hpa: bigint) {}
 
   read(f: VcpuField): bigint { return this.m.read64(this.hpa + BigInt(fieldOffset(f))); }
   write(f: VcpuField, v: bigint): void { this.m.write64(this.hpa + BigInt(fieldOffset(f)), v); }
@@ -46,26 +43,6 @@ export class VcpuPage {
     }
   }
 
-  // --- the indirect-jump cache: entry i = {guest pc, translation entry} at i * 16 ---
-  /** The slot of a guest pc: its bits 1-7 mixed with bits 8-14 (return addresses 1 KiB apart must not collide). */
-  private static slot(guestPc: bigint): bigint { return (((guestPc ^ (guestPc >> 7n)) >> 1n) & BigInt(IJC_ENTRIES - 1)) * 16n; }
-
-  /** Caches guestPc -> entry (replacing whatever shared the slot). */
-  ijcInsert(guestPc: bigint, entry: bigint): void {
-    const a = this.hpa + VcpuPage.slot(guestPc);
-    this.m.write64(a + 8n, entry);
-    this.m.write64(a, guestPc);
-  }
-  /** Drops the entries whose translation entry is in [from, to). */
-  ijcDrop(from: bigint, to: bigint): void {
-    for (let i = 0n; i < BigInt(IJC_ENTRIES); i++) {
-      const e = this.m.read64(this.hpa + i * 16n + 8n);
-      if (e >= from && e < to) this.m.write64(this.hpa + i * 16n, IJC_EMPTY);
-    }
-  }
-  clearIjc(): void {
-    for (let i = 0n; i < BigInt(IJC_ENTRIES); i++) { this.m.write64(this.hpa + i * 16n, IJC_EMPTY); this.m.write64(this.hpa + i * 16n + 8n, 0n); }
-  }
 }
 
 const CSR_OF: Record<VcpuField, number> = {

@@ -14,7 +14,7 @@ import { Vm, GUEST_RAM_BASE } from '../../src/vmm/vm.js';
 import { runVm } from '../../src/vmm/runner.js';
 import { BinaryTranslation } from '../../src/bt/bt.js';
 import { makeStrategy } from '../../src/compare/run.js';
-import { RESERVED_BASE, VCPU_VA } from '../../src/bt/layout.js';
+import { RESERVED_BASE, VCPU_VA, IJC_VA } from '../../src/bt/layout.js';
 
 const trapRecord = (r: Awaited<ReturnType<typeof runBt>>, k: Kernel) =>
   [0n, 8n, 16n].map((o) => r.read64(k.addr('data') + BigInt(TRAP_RECORD) + o));
@@ -99,11 +99,13 @@ describe('the VMM\'s reserved region (docs/BT.md)', () => {
     expect(r.bt.statsOf(r.vm).reservedAccesses).toBe(3);
   });
 
-  it('a guest kernel that maps the vCPU page\'s address is stopped with the reason', async () => {
-    const r = await runBt(btKernel((p) => mapTop(p, VCPU_VA)));
-    expect(r.out.kind).toBe('crash');
-    expect((r.out as { why: string }).why).toMatch(/maps 0xfffffffffffff000, the page binary translation reserves for its virtual CPU/);
-  });
+  for (const [what, va] of [['the vCPU page', VCPU_VA], ['the indirect-jump cache', IJC_VA]] as const) {
+    it(`a guest kernel that maps the address of ${what} is stopped with the reason`, async () => {
+      const r = await runBt(btKernel((p) => mapTop(p, va)));
+      expect(r.out.kind).toBe('crash');
+      expect((r.out as { why: string }).why).toContain(`maps 0x${va.toString(16)}, a page binary translation reserves for its virtual CPU`);
+    });
+  }
 });
 
 describe('adaptive binary translation', () => {
