@@ -51,6 +51,8 @@ interface Guest {
   sites: AdaptiveSites;
   stats: BtStats;
   hart: HartContext;
+  /** What applyRing last wrote to the hart's CSRs while the VM is on it (forgotten at every switch). */
+  hartCsrs: Map<number, bigint>;
   /** The guest pc the kernel is to start at (translated at the first world switch in). */
   startAt?: bigint;
 }
@@ -70,9 +72,9 @@ export class BinaryTranslation implements Strategy {
     shadow.translateKernel({ reservedBase: RESERVED_BASE, install: (root) => cache.install(root) });
     const g: Guest = {
       vcpu: new VirtualCpu(), shadow, page, cache, code: new GuestCode(vm.p2m, vm.stats), sites: new AdaptiveSites(this.options.adaptive),
-      stats, hart: new HartContext([], 0n, 0, false), startAt: kernelEntry(image),
+      stats, hart: new HartContext([], 0n, 0, false), hartCsrs: new Map(), startAt: kernelEntry(image),
     };
-    shadow.onReset = () => this.applyRing(g);
+    shadow.onReset = () => { g.hartCsrs.clear(); this.applyRing(g); };
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));
   }
@@ -90,6 +92,7 @@ export class BinaryTranslation implements Strategy {
 
   enter(vm: Vm): void {
     const g = this.guest(vm);
+    g.hartCsrs.clear();
     switchIn(this.ctx.machine, vm, {
       medeleg: 0n,
       mie: bit(IRQ.mti),
@@ -112,7 +115,7 @@ export class BinaryTranslation implements Strategy {
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const g = this.guest(vm);
-    g.page.pull(g.vcpu);
+    if (g.vcpu.mode === 'S') g.page.pull(g.vcpu); // only translated code writes the page, and it only runs in virtual S
     const action = this.dispatch(vm, g, exit);
     g.page.push(g.vcpu);
     return action;
@@ -452,15 +455,22 @@ export class BinaryTranslation implements Strategy {
 
   /** The hart's satp (the shadow for the virtual mode) and what user code may see of the virtual CPU. */
   private applyRing(g: Guest): void {
-    const m = this.ctx.machine, v = g.vcpu;
-    m.writeCsr(CSR.satp, g.shadow.satpFor(v.satp, v.mode));
-    m.writeCsr(CSR.scounteren, v.mode === 'S' ? 0xffff_ffffn : v.scounteren);
+    const v = g.vcpu;
+    this.setHartCsr(g, CSR.satp, g.shadow.satpFor(v.satp, v.mode));
+    this.setHartCsr(g, CSR.scounteren, v.mode === 'S' ? 0xffff_ffffn : v.scounteren);
     if (v.mode === 'U') {
       // Under the critical profile user code reads sstatus and stvec without a trap: it sees the guest
       // kernel's (but MXR, which would change how the hart translates user loads).
-      m.writeCsr(CSR.sstatus, v.sstatus & ~SSTATUS.MXR);
-      m.writeCsr(CSR.stvec, v.stvec);
+      this.setHartCsr(g, CSR.sstatus, v.sstatus & ~SSTATUS.MXR);
+      this.setHartCsr(g, CSR.stvec, v.stvec);
     }
+  }
+
+  /** Writes a hart CSR the VM's world owns, unless it already holds the value (a write of satp or sstatus costs a fast-TLB flush). */
+  private setHartCsr(g: Guest, csr: number, value: bigint): void {
+    if (g.hartCsrs.get(csr) === value) return;
+    this.ctx.machine.writeCsr(csr, value);
+    g.hartCsrs.set(csr, value);
   }
 
   private guestCtx(g: Guest): GuestContext {

@@ -18,31 +18,32 @@ const GUEST_WRITTEN = ['sstatus', 'stvec', 'sscratch', 'sepc', 'scause', 'stval'
 const VMM_OWNED = ['sie', 'sip', 'satp'] as const;
 
 export class VcpuPage {
-  private pushed = new Map<VcpuField, bigint>();
+  /** What the page holds, as the VMM last wrote or read it. */
+  private readonly known = new Map<VcpuField, bigint>();
   constructor(private readonly m: Machine, /** host address of the page */ readonly hpa: bigint) {}
 
   read(f: VcpuField): bigint { return this.m.read64(this.hpa + BigInt(fieldOffset(f))); }
   write(f: VcpuField, v: bigint): void { this.m.write64(this.hpa + BigInt(fieldOffset(f)), v); }
 
-  /** The guest-writable fields into the virtual CPU, with the hart's WARL rules. */
+  /** The guest-writable fields into the virtual CPU, with the hart's WARL rules (after translated code ran). */
   pull(v: VirtualCpu): void {
     for (const f of GUEST_WRITTEN) {
       const x = this.read(f);
-      if (this.pushed.get(f) === x) continue;
-      if (f === 'sstatus') v.sstatus = (v.sstatus & ~SSTATUS_WRITABLE) | (x & SSTATUS_WRITABLE);
-      else v.writeCsr(CSR_OF[f], x);
+      if (this.known.get(f) === x) continue;
+      this.known.set(f, x);
+      v.writeCsr(CSR_OF[f], x);
     }
   }
 
-  /** Everything translated code reads, from the virtual CPU (only the fields that changed are written). */
+  /** Everything translated code reads, from the virtual CPU (only what changed is written). */
   push(v: VirtualCpu): void {
     for (const f of [...GUEST_WRITTEN, ...VMM_OWNED]) {
-      const x = f === 'sstatus' ? v.sstatus : v.readCsr(CSR_OF[f])!;
-      if (this.read(f) !== x) this.write(f, x);
-      this.pushed.set(f, x);
+      const x = v.readCsr(CSR_OF[f])!;
+      if (this.known.get(f) === x) continue;
+      this.write(f, x);
+      this.known.set(f, x);
     }
   }
-
 }
 
 const CSR_OF: Record<VcpuField, number> = {
