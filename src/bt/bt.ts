@@ -40,7 +40,14 @@ const MAX_NESTED_FAULTS = 8;
 /** Instructions stepped at most to reach a guest-instruction boundary. */
 const MAX_STEPS = 64;
 
-export interface BtOptions { adaptive?: AdaptiveOptions }
+export interface BtOptions {
+  adaptive?: AdaptiveOptions;
+  /**
+   * Count the in-TC emulations executed (a counter in the vCPU page), at five instructions more
+   * each; off by default, so that the instruction counts are those of the translation alone.
+   */
+  countEmulations?: boolean;
+}
 
 interface Guest {
   vcpu: VirtualCpu;
@@ -80,7 +87,12 @@ export class BinaryTranslation implements Strategy {
   }
 
   /** Binary translation's own counters for a VM. */
-  details(vm: Vm): [string, number][] { return this.guest(vm).stats.rows(); }
+  details(vm: Vm): [string, number][] {
+    const g = this.guest(vm);
+    const rows = g.stats.rows();
+    if (this.options.countEmulations) rows.push(['in-TC emulations executed (counted: 5 instructions each)', Number(g.page.read('emulations'))]);
+    return rows;
+  }
   /** The counters themselves. */
   statsOf(vm: Vm): BtStats { return this.guest(vm).stats; }
 
@@ -393,7 +405,8 @@ export class BinaryTranslation implements Strategy {
 
   private translateAt(vm: Vm, g: Guest, pc: bigint): Unit | { cause: number; tval: bigint } {
     const pages = new Set<bigint>(), vaPages = new Set<bigint>();
-    const t = translate(pc, g.code.fetcher(this.guestCtx(g), pages, vaPages), (c) => this.ctx.machine.expandCompressed(c), g.sites.policy);
+    const t = translate(pc, g.code.fetcher(this.guestCtx(g), pages, vaPages), (c) => this.ctx.machine.expandCompressed(c), g.sites.policy,
+      this.options.countEmulations);
     if (!t.ok) return { cause: t.cause, tval: t.tval };
     const u = g.cache.add(t.unit, [...pages], [...vaPages]);
     for (const p of pages) g.shadow.watchCode(p);

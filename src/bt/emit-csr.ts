@@ -30,7 +30,7 @@ export function emitCsr(b: UnitBuilder, insn: GuestInsn, pc: bigint): void {
     b.callout({ kind: insn.csr === 0x180 ? 'satp' : 'csr', guestPc: pc, guestNext: next, insn, restore: [], resumeSkip: 0 });
     return;
   }
-  b.emulations++;
+  b.emulation();
   if (!writes) { if (insn.rd !== 0) b.emit(E.ld(insn.rd, FIELD[field], 0)); return; }
   if (kind === 1 && !immediate && insn.rd === 0 && (field === 'sscratch' || field === 'scause' || field === 'stval')) {
     b.emit(E.sd(insn.rs1, FIELD[field], 0)); // a plain csrw: one store

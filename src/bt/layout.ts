@@ -38,6 +38,8 @@ export const FIELD = {
   /** t6's value at the target of an indirect jump (restored by the target's entry). */
   spillJump: -1976,
   spillB: -1968, spillC: -1960, spillD: -1952,
+  /** In-TC emulations executed, when translation counts them (BtOptions.countEmulations), and t6 while it does. */
+  emulations: -1944, spillCount: -1936,
 } as const;
 export type VcpuField = keyof typeof FIELD;
 

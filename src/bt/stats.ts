@@ -29,12 +29,12 @@ export class BtStats {
 
   rows(): [string, number][] {
     return [
-      ['units translated', this.units], ['guest instructions translated', this.translatedInstructions],
+      ['units translated', this.units],
       ['translation cache bytes', this.cacheBytes], ['translation cache flushes', this.flushes],
       ['lookups that hit', this.lookupHits], ['lookups that missed (translated)', this.lookupMisses],
       ['chained jumps', this.chained], ['indirect lookups that missed', this.indirectMisses],
       ['in-TC emulation sites', this.inTcSites], ['retranslations (adaptive)', this.retranslations],
-      ['sites turned into callouts / back', this.adaptedSites], ['  back to direct execution', this.revertedSites],
+      ['store sites turned into callouts', this.adaptedSites], ['  and back to direct execution', this.revertedSites],
       ['page tables untraced (written by a bulk writer)', this.untraced],
       ['invalidations', this.invalidations], ['reserved-region accesses emulated', this.reservedAccesses],
       ...[...this.callouts].sort((a, b) => b[1] - a[1]).map(([k, v]) => [`callouts: ${k}`, v] as [string, number]),

@@ -27,8 +27,8 @@ export type Translation = { ok: true; unit: UnitBuilder } | { ok: false; cause: 
 const T6 = 31;
 
 /** Translates the unit starting at guest pc `start`. */
-export function translate(start: bigint, fetch: FetchHalf, expand: (c: number) => number, policy: SitePolicy): Translation {
-  const b = new UnitBuilder(start);
+export function translate(start: bigint, fetch: FetchHalf, expand: (c: number) => number, policy: SitePolicy, countEmulations = false): Translation {
+  const b = new UnitBuilder(start, countEmulations);
   b.emit(E.ld(T6, FIELD.spillJump, 0)); // the entry from an indirect jump restores t6
   let pc = start;
   while (!b.ended) {
@@ -107,7 +107,7 @@ function emitLink(b: UnitBuilder, rd: number, ret: bigint): void {
  */
 function emitIndirect(b: UnitBuilder, insn: GuestInsn, pc: bigint, next: bigint): void {
   const [rb, rc] = scratch(2, [insn.rd, T6]);
-  b.emulations++;
+  b.emulation();
   b.emit(E.sd(T6, FIELD.spillJump, 0), E.addi(T6, insn.rs1, Number(insn.imm)), E.andi(T6, T6, -2));
   b.emit(E.sd(rb, FIELD.spillB, 0), E.sd(rc, FIELD.spillC, 0));
   if (insn.rd === T6) b.emit(...E.li(rb, next), E.sd(rb, FIELD.spillJump, 0)); // t6 = the link, once at the target

@@ -5,7 +5,8 @@
  */
 import type { GuestInsn } from './decode.js';
 import type { VcpuField } from './layout.js';
-import { ECALL } from './encode.js';
+import { ECALL, ld, sd, addi } from './encode.js';
+import { FIELD } from './layout.js';
 
 export type CalloutKind =
   | 'chain' | 'indirect' | 'sbi' | 'csr' | 'satp' | 'sstatus' | 'sret' | 'wfi' | 'sfence' | 'reflect' | 'pt-store' | 'x0-access';
@@ -40,7 +41,14 @@ export class UnitBuilder {
   emulations = 0;
   ended = false;
 
-  constructor(readonly guestPc: bigint) {}
+  /** `counting`: every in-TC emulation increments FIELD.emulations (five instructions more each). */
+  constructor(readonly guestPc: bigint, readonly counting = false) {}
+
+  /** An in-TC emulation sequence begins here. */
+  emulation(): void {
+    this.emulations++;
+    if (this.counting) this.emit(sd(31, FIELD.spillCount, 0), ld(31, FIELD.emulations, 0), addi(31, 31, 1), sd(31, FIELD.emulations, 0), ld(31, FIELD.spillCount, 0));
+  }
 
   get offset(): number { return this.words.length; }
   begin(guestPc: bigint, length: number): void { this.marks.push([this.offset, guestPc, guestPc + BigInt(length)]); this.instructions++; }

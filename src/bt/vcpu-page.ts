@@ -46,7 +46,6 @@ export class VcpuPage {
   }
 }
 
-const CSR_OF: Record<VcpuField, number> = {
+const CSR_OF: Record<(typeof GUEST_WRITTEN)[number] | (typeof VMM_OWNED)[number], number> = {
   sstatus: 0x100, sie: 0x104, sip: 0x144, stvec: 0x105, sscratch: 0x140, sepc: 0x141, scause: 0x142, stval: 0x143, satp: 0x180,
-  spillJump: -1, spillB: -1, spillC: -1, spillD: -1,
 };

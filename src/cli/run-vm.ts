@@ -45,7 +45,8 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   const host = new HostMemory(machine, VMM_BYTES);
   // The console streams to stdout as the guest prints; the VM keeps only its recent output.
   const vm = new Vm(1, host, opts.mem, { consoleSink: (bytes) => process.stdout.write(bytes) });
-  const strategy = makeStrategy(opts.vmm, { machine, host });
+  // --stats counts bt's in-TC emulations, which costs each of them five instructions (shown with the count).
+  const strategy = makeStrategy(opts.vmm, { machine, host }, { countEmulations: opts.stats ?? false });
   try {
     strategy.boot(vm, image);
     if (opts.bootargs !== undefined) {

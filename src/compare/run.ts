@@ -12,7 +12,7 @@ import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js
 import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
-import { BinaryTranslation } from '../bt/bt.js';
+import { BinaryTranslation, type BtOptions } from '../bt/bt.js';
 import type { RunCounts } from '../cost/model.js';
 import { bootargs } from './workloads.js';
 
@@ -97,12 +97,13 @@ export async function runOne(image: LoadedImage, workload: string, count: number
     vm.console, wallMs, exits, vm.stats);
 }
 
-export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext): Strategy {
+/** A strategy by name; `bt` takes its options (the adaptive thresholds, counting in-TC emulations). */
+export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext, bt: BtOptions = {}): Strategy {
   switch (name) {
     case 'trap-emulate': return new TrapEmulate(ctx);
     case 'hw-shadow': return new HwShadow(ctx);
     case 'hw-nested': return new HwNested(ctx);
-    case 'bt': return new BinaryTranslation(ctx);
+    case 'bt': return new BinaryTranslation(ctx, bt);
   }
 }
 

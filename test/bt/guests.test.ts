@@ -131,3 +131,19 @@ describe('adaptive binary translation', () => {
     expect(adaptive.vm.console).toBe(never.vm.console);
   }, 30_000);
 });
+
+describe('the counters', () => {
+  it('in-TC emulations, counted on request, exactly: five instructions each, and nothing else changes', async () => {
+    const k = btKernel((p) => {
+      p.li(A.t3, 0).li(A.t4, 100).label('loop').i(A.csrr(A.t2, 0x140), A.addi(A.t3, A.t3, 1), A.csrw(0x140, A.t3)).b((o) => A.bne(A.t3, A.t4, o), 'loop');
+      p.la(A.t0, 'data').i(A.csrr(A.t1, 0x140), A.sd(A.t1, 0, A.t0));
+    });
+    const plain = await runBt(k);
+    const counted = await runBt(k, { bt: { countEmulations: true } });
+    expect([plain.out, counted.out]).toEqual([{ kind: 'halt', code: 0 }, { kind: 'halt', code: 0 }]);
+    expect(counted.read64(k.addr('data'))).toBe(100n);
+    const executed = Object.fromEntries(counted.bt.details(counted.vm))['in-TC emulations executed (counted: 5 instructions each)'];
+    expect(executed).toBe(1 + 200 + 1); // csrw stvec, the loop's csrr and csrw, the final csrr
+    expect(counted.machine.instructions - plain.machine.instructions).toBe(5n * BigInt(executed));
+  });
+});
