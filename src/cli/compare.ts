@@ -78,7 +78,9 @@ export function renderTable(rows: Row[]): string {
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right'],
   });
   for (const r of rows) {
-    t.push([r.workload, r.strategy, pct(r.relativeToNative), ratio(r.wallRatio), compact(r.instructions), compact(r.totalExits), topExits(r.exits),
+    // A run that did not end as native did (it crashed, or printed something else) has no performance to compare.
+    const wrong = r.outcome !== 'halt 0' || !r.matchesNative;
+    t.push([r.workload, r.strategy, wrong ? `wrong (${r.outcome})` : pct(r.relativeToNative), wrong ? '—' : ratio(r.wallRatio), compact(r.instructions), compact(r.totalExits), topExits(r.exits),
       compact(r.ptWrites), `${(r.tlbMissRate * 100).toFixed(2)}%`, r.refsPerMiss.toFixed(1)]);
   }
   return t.toString();
