@@ -17,6 +17,6 @@ describe('vmlab compare --profile critical', () => {
     expect(runs[2].result).toBe('getppid n=300 checksum=300');
     expect(j.stderr).toContain('getppid under trap-emulate: halt 1, output DIFFERS from native');
     const t = vmlab(...args);
-    expect(t.stdout).toMatch(/getppid\s*│\s*trap-emulate\s*│\s*wrong \(halt 1\)/);
+    expect(t.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/getppid\s*│\s*trap-emulate\s*│\s*wrong \(halt 1\)/);
   }, 60_000);
 });
