@@ -191,7 +191,7 @@ export class BinaryTranslation implements Strategy {
       case 'guest': return this.reflect(vm, g, 'guest-fault', r.cause, tval, guestPc);
       case 'pt-write': {
         const verdict = unit === undefined ? 'trap' : g.sites.trapped(guestPc);
-        const action = emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, fault) => this.reflect(vm, g, 'guest-fault', cause, fault, guestPc));
+        const action = emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, fault) => this.reflect(vm, g, 'guest-fault', cause, fault, guestPc), { va: tval, gpa: r.gpa });
         this.codeWritten(g, r.gpa);
         if (unit && !unit.live) return this.enterKernel(vm, g, guestNext!);
         if (verdict === 'untrace') { g.shadow.stopTracing(r.gpa); g.stats.untraced++; }

@@ -71,6 +71,9 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
     case 'crash':
       process.stderr.write(`vmlab: the VMM stopped the VM: ${out.why}\n`);
       return 126;
+    case 'not-present': // only a post-copy destination has pages not present
+      process.stderr.write(`vmlab: the VM needed page 0x${out.pa.toString(16)}, which is not present\n`);
+      return 126;
   }
 }
 
@@ -85,6 +88,8 @@ function printVmStats(machine: Machine, vm: Vm, seconds: number, details: [strin
   t.push(['instructions emulated', n(s.emulated)], ['traps reflected into the guest', n(s.reflected)]);
   t.push(['guest page-table writes trapped', n(s.ptWrites)], ['hidden faults (shadow fills)', n(s.hiddenFaults)]);
   t.push(['shadow PTE updates', n(s.shadowUpdates)], ['guest PTEs read by the VMM', n(s.guestWalkRefs)], ['TLB flushes by the VMM', n(s.vmmFlushes)]);
+  t.push(['world switches', n(s.switches)], ['shadow reclaims (VMM pool full)', n(s.shadowReclaims)], ['VMM pages used (peak / reserved)', `${n(vm.vmm.peak)} / ${n(vm.vmm.pages)}`]);
+  t.push(['console bytes (kept / dropped)', `${n(vm.consoleLog.total - vm.consoleLog.dropped)} / ${n(vm.consoleLog.dropped)}`]);
   t.push(['page walks / references', `${n(c.walks as bigint)} / ${n(c.walkRefs as bigint)} (G-stage ${n(c.walkRefsG as bigint)})`]);
   if (s.translated) t.push(['guest instructions translated', n(s.translated)]);
   for (const [what, count] of details) t.push([what, n(count)]);
