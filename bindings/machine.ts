@@ -40,7 +40,16 @@ export interface MachineConfig {
   exitOnInterrupt?: bigint;
   /** TLB entries tagged with VMID, ASID and V (default); false: every context switch flushes the TLB. */
   tlbTagged?: boolean;
+  /**
+   * The ISA profile: 'standard' (RISC-V as specified, classically virtualizable: every sensitive
+   * instruction traps in U) or 'critical', where some sensitive CSR accesses from U do not trap but
+   * behave differently, as IA-32's critical instructions do (docs/BT.md lists them).
+   */
+  profile?: HartProfile;
 }
+
+export type HartProfile = 'standard' | 'critical';
+export const HART_PROFILES: readonly HartProfile[] = ['standard', 'critical'];
 
 /** A copy of a whole machine: architectural state, device state, console rings and RAM. */
 export interface Snapshot {
@@ -149,6 +158,9 @@ export class Machine {
       (tlb.entries & (tlb.entries - 1)) !== 0 || ((tlb.entries / tlb.ways) & (tlb.entries / tlb.ways - 1)) !== 0)) {
       throw new MachineError(`TLB geometry ${tlb.entries} entries / ${tlb.ways} ways: entries must be a power of two up to ${CONSTANTS.TLB_MAX_ENTRIES} and sets a power of two`);
     }
+    if (c.profile !== undefined && !HART_PROFILES.includes(c.profile)) {
+      throw new MachineError(`profile "${String(c.profile)}" is not one of ${HART_PROFILES.join(', ')}`);
+    }
     if (c.exitOnException !== undefined) this.setWord('exitOnException', c.exitOnException);
     if (c.exitOnMmio !== undefined) this.setWord('exitOnMmio', c.exitOnMmio ? 1n : 0n);
     if (c.exitOnWfi !== undefined) this.setWord('exitOnWfi', c.exitOnWfi ? 1n : 0n);
@@ -159,7 +171,11 @@ export class Machine {
     if (c.walkCaches) this.core.setWalkCaches(c.walkCaches.pwc ? 1 : 0, c.walkCaches.ntlb ? 1 : 0);
     if (c.exitOnInterrupt !== undefined) this.setWord('exitOnInterrupt', c.exitOnInterrupt);
     if (c.tlbTagged !== undefined) { this.setWord('tlbTagged', c.tlbTagged ? 1n : 0n); this.core.flushCaches(); }
+    if (c.profile !== undefined) this.setWord('profile', BigInt(HART_PROFILES.indexOf(c.profile)));
   }
+
+  /** The ISA profile (configure({ profile })). */
+  get profile(): HartProfile { return HART_PROFILES[Number(this.word('profile'))] ?? 'standard'; }
 
   /** Instructions retired so far (exact between runs). */
   get instructions(): bigint { return this.word('cnt_instret'); }
@@ -356,6 +372,25 @@ export class Machine {
     const refs = this.core.debugResultRefs(), refsG = this.core.debugResultRefsG();
     if (r === -1) return { ok: true, pa: BigInt.asUintN(64, this.core.debugResultPa()), refs, refsG, level: this.core.debugResultLevel() };
     return { ok: false, cause: r, refs, refsG, gpa: BigInt.asUintN(64, this.core.debugFaultGpa()), implicit: this.core.debugFaultImplicit() !== 0 };
+  }
+
+  // --- hart state words (for experiments that run one instruction from many states) ---
+  /** A copy of the hart's state words (registers, CSRs, devices, configuration, counters), without RAM. */
+  hartState(): BigUint64Array {
+    const copy = new BigUint64Array(STATE_WORDS);
+    copy.set(this.state); // (slice() of a view into the large Wasm buffer is several times slower)
+    return copy;
+  }
+  /**
+   * Replaces the hart's state words with a copy taken by hartState() (of any machine) and empties
+   * the TLBs, which may hold translations of another state. RAM and decoded code are kept:
+   * unlike restore(), this costs no copy of memory.
+   */
+  loadHartState(words: BigUint64Array): void {
+    if (words.length !== STATE_WORDS) throw new MachineError(`hart state has ${words.length} words, expected ${STATE_WORDS}`);
+    this.core.flushTlb();
+    this.state.set(words);
+    this.core.stateChanged();
   }
 
   // --- snapshot ---

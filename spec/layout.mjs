@@ -108,6 +108,7 @@ export const STATE = [
   ['tlbSets', 1, 'modelled TLB sets'], ['tlbWays', 1, 'modelled TLB ways'],
   ['pwcEnabled', 1, '1: page-walk caches (upper-level PTEs, per stage) are used'],
   ['ntlbEnabled', 1, '1: the nested TLB (guest-physical to host-physical pages) is used'],
+  ['profile', 1, 'ISA profile: 0 standard (classically virtualizable), 1 critical (sensitive U-mode CSR accesses that do not trap, docs/BT.md)'],
   ['dirtyLogging', 1, '1: writes to RAM are logged in the dirty bitmap'],
   // Counters (contiguous: bindings map them as one view)
   ['cnt_instret', 1, 'instructions retired'],

@@ -22,6 +22,7 @@ import { refreshRegime } from '../mmu/translate';
 import { fastFlush, PAGED_REGIMES } from '../mmu/fast-tlb';
 import { decodedFlushAll } from './decoded-cache';
 import { readH, hValue, writeH, vsAliased, setHvipBits, setAtp } from './csr-h';
+import { criticalCsr } from './critical';
 
 export const CSR_RW: i32 = 0;
 export const CSR_RS: i32 = 1;
@@ -244,7 +245,10 @@ export function csrInstruction(csr: i32, kind: i32, src: u64, rd: u32, reads: bo
   executing = 0;
   if (!ok) return raise(CAUSE_ILLEGAL_INSTRUCTION, insn);
   const verdict = access(csr, p, v, writes);
-  if (verdict != ALLOWED) return raise(verdict == VIRTUAL ? CAUSE_VIRTUAL_INSTRUCTION : CAUSE_ILLEGAL_INSTRUCTION, insn);
+  if (verdict != ALLOWED) {
+    if (criticalCsr(csr, p, readValue, rd, reads, writes) == ST_OK) return ST_OK;
+    return raise(verdict == VIRTUAL ? CAUSE_VIRTUAL_INSTRUCTION : CAUSE_ILLEGAL_INSTRUCTION, insn);
+  }
   const old = readValue;
   if (writes) write(target, kind == CSR_RW ? src : kind == CSR_RS ? old | src : old & ~src, nextPc);
   if (reads) setReg(rd, old);

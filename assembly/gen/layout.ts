@@ -199,92 +199,94 @@ export const S_tlbWays: usize = STATE_BASE + 1984;
 export const S_pwcEnabled: usize = STATE_BASE + 1992;
 /** 1: the nested TLB (guest-physical to host-physical pages) is used */
 export const S_ntlbEnabled: usize = STATE_BASE + 2000;
+/** ISA profile: 0 standard (classically virtualizable), 1 critical (sensitive U-mode CSR accesses that do not trap, docs/BT.md) */
+export const S_profile: usize = STATE_BASE + 2008;
 /** 1: writes to RAM are logged in the dirty bitmap */
-export const S_dirtyLogging: usize = STATE_BASE + 2008;
+export const S_dirtyLogging: usize = STATE_BASE + 2016;
 /** instructions retired */
-export const S_cnt_instret: usize = STATE_BASE + 2016;
+export const S_cnt_instret: usize = STATE_BASE + 2024;
 /** cycles: instructions plus idle cycles skipped by WFI */
-export const S_cnt_cycles: usize = STATE_BASE + 2024;
+export const S_cnt_cycles: usize = STATE_BASE + 2032;
 /** instructions retired in U, S, (reserved), M, VU, VS */
-export const S_cnt_instretByMode: usize = STATE_BASE + 2032;
+export const S_cnt_instretByMode: usize = STATE_BASE + 2040;
 /** synchronous exceptions taken by the guest */
-export const S_cnt_exceptions: usize = STATE_BASE + 2080;
+export const S_cnt_exceptions: usize = STATE_BASE + 2088;
 /** traps (exceptions and interrupts) taken into M, HS and VS */
-export const S_cnt_trapsTo: usize = STATE_BASE + 2088;
+export const S_cnt_trapsTo: usize = STATE_BASE + 2096;
 /** interrupts taken by the guest */
-export const S_cnt_interrupts: usize = STATE_BASE + 2112;
+export const S_cnt_interrupts: usize = STATE_BASE + 2120;
 /** exits to the host by reason */
-export const S_cnt_exits: usize = STATE_BASE + 2120;
+export const S_cnt_exits: usize = STATE_BASE + 2128;
 /** modelled TLB hits by access type (fetch counts once per page entered) */
-export const S_cnt_tlbHits: usize = STATE_BASE + 2192;
+export const S_cnt_tlbHits: usize = STATE_BASE + 2200;
 /** modelled TLB misses by access type */
-export const S_cnt_tlbMisses: usize = STATE_BASE + 2216;
+export const S_cnt_tlbMisses: usize = STATE_BASE + 2224;
 /** SFENCE.VMA flushes of everything */
-export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2240;
+export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2248;
 /** SFENCE.VMA flushes of one address space */
-export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2248;
+export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2256;
 /** SFENCE.VMA flushes of one page */
-export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2256;
+export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2264;
 /** of the TLB hits: translations of a guest (V=1) context */
-export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2264;
+export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2272;
 /** of the TLB misses: translations of a guest (V=1) context */
-export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2272;
+export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2280;
 /** HFENCE.VVMA, and SFENCE.VMA executed in VS-mode */
-export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2280;
+export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2288;
 /** HFENCE.GVMA */
-export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2288;
+export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2296;
 /** whole-TLB flushes on a context switch (untagged TLB) */
-export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2296;
+export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2304;
 /** flushes of one ASID or VMID by the host, when it recycles the tag */
-export const S_cnt_tlbFlushRecycle: usize = STATE_BASE + 2304;
+export const S_cnt_tlbFlushRecycle: usize = STATE_BASE + 2312;
 /** per guest VMID (mod 16): TLB hits */
-export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2312;
+export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2320;
 /** per guest VMID (mod 16): TLB misses */
-export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2440;
+export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2448;
 /** per guest VMID (mod 16): fences that flushed its translations (SFENCE.VMA at V=1, HFENCE.VVMA, HFENCE.GVMA) */
-export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2568;
+export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2576;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 2696;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 2704;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 2704;
+export const S_cnt_walks: usize = STATE_BASE + 2712;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 2712;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2720;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 2720;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2728;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 2728;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2736;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 2736;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2744;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 2744;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2752;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 2752;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2760;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 2760;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2768;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 2768;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2776;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 2776;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2784;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 2784;
+export const S_cnt_decodes: usize = STATE_BASE + 2792;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 2792;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2800;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 2800;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2808;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 2808;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2816;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 2816;
+export const S_cnt_fenceI: usize = STATE_BASE + 2824;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 2824;
+export const S_cnt_mmio: usize = STATE_BASE + 2832;
 /** stores that found a clean page while logging (the slow path marked it dirty) */
-export const S_cnt_dirtyFaults: usize = STATE_BASE + 2832;
+export const S_cnt_dirtyFaults: usize = STATE_BASE + 2840;
 /** pages marked dirty by a write of the host or a device (HTIF) while logging */
-export const S_cnt_dirtyHostWrites: usize = STATE_BASE + 2840;
+export const S_cnt_dirtyHostWrites: usize = STATE_BASE + 2848;
 /** dirty pages handed to the host by read-and-clear */
-export const S_cnt_dirtyPagesRead: usize = STATE_BASE + 2848;
+export const S_cnt_dirtyPagesRead: usize = STATE_BASE + 2856;
 /** read-and-clear calls */
-export const S_cnt_dirtyReads: usize = STATE_BASE + 2856;
+export const S_cnt_dirtyReads: usize = STATE_BASE + 2864;
 export const COUNTERS_BASE: usize = S_cnt_instret;
 export const COUNTERS_WORDS: i32 = 106;
-export const STATE_WORDS: i32 = 358;
+export const STATE_WORDS: i32 = 359;

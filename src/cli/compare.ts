@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import { parseImage, LoadError } from '../loader/index.js';
 import { GUEST_RAM_BASE } from '../vmm/vm.js';
 import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
+import type { HartProfile } from '../../bindings/machine.js';
 import { DEFAULT_COST, withOverrides, parseAssignment, CostError, type CostModel } from '../cost/model.js';
 import { WORKLOADS, workload } from '../compare/workloads.js';
 import { runMeasured, GUEST_RAM, type RunResult } from '../compare/run.js';
@@ -22,6 +23,7 @@ export interface CompareOptions {
   count?: string[];
   image?: string;
   walkCaches?: { pwc: boolean; ntlb: boolean };
+  profile?: HartProfile;
 }
 
 export async function compareCommand(opts: CompareOptions): Promise<number> {
@@ -54,7 +56,7 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
   for (const w of opts.workloads) {
     for (const s of strategies) {
       bar?.update({ task: `${w} under ${s}` });
-      runs.push(await runMeasured(image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches }));
+      runs.push(await runMeasured(image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches, profile: opts.profile }));
       bar?.increment();
     }
   }
@@ -76,7 +78,9 @@ export function renderTable(rows: Row[]): string {
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right'],
   });
   for (const r of rows) {
-    t.push([r.workload, r.strategy, pct(r.relativeToNative), ratio(r.wallRatio), compact(r.instructions), compact(r.totalExits), topExits(r.exits),
+    // A run that did not end as native did (it crashed, or printed something else) has no performance to compare.
+    const wrong = r.outcome !== 'halt 0' || !r.matchesNative;
+    t.push([r.workload, r.strategy, wrong ? `wrong (${r.outcome})` : pct(r.relativeToNative), wrong ? '—' : ratio(r.wallRatio), compact(r.instructions), compact(r.totalExits), topExits(r.exits),
       compact(r.ptWrites), `${(r.tlbMissRate * 100).toFixed(2)}%`, r.refsPerMiss.toFixed(1)]);
   }
   return t.toString();

@@ -6,9 +6,15 @@ import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
 import { runVmCommand } from './run-vm.js';
 import { hostCommand } from './host.js';
 import { cloudCommand } from './cloud.js';
+import { classifyCommand } from './classify.js';
+import { HART_PROFILES } from '../../bindings/machine.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
+
+/** --profile standard|critical (docs/BT.md). */
+const profileOption = (what: string) =>
+  new Option('--profile <profile>', `${what}: standard or critical (docs/BT.md)`).default('standard').argParser((t) => parseList(t, HART_PROFILES, 'profile')[0]);
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -28,9 +34,10 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--tlb <geometry>', 'modelled TLB: entries x ways').default({ entries: 64, ways: 4 }, '64x4').argParser(parseTlb))
     .addOption(new Option('--ad <kind>', 'A/D bits: page fault (fault, Svade) or set by the walker (hardware)').default(false, 'fault').argParser(parseAd))
     .addOption(new Option('--walk-caches <list>', 'walk accelerators: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
+    .addOption(profileOption('the hart\'s ISA profile'))
     .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
     .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
-    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, hw-shadow or hw-nested').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
+    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, bt, hw-shadow or hw-nested').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
     .option('--bootargs <text>', 'with --vmm: the guest\'s boot arguments (minios_bootargs), e.g. "fork=100"')
     .action(async (file: string, opts) => {
       if (opts.bootargs !== undefined && !opts.vmm) { process.stderr.write('vmlab: --bootargs needs --vmm\n'); code = 2; return; }
@@ -44,10 +51,11 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--strategies <list>', `comma-separated: ${ALL_STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(ALL_STRATEGIES, 'all').argParser((t) => parseList(t, ALL_STRATEGIES, 'strategy')))
     .option('--json', 'print the results as JSON (no progress bar)')
     .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
-    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, exit.<kind>')
+    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, translate, exit.<kind> (exit.callout for every callout of bt)')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
+    .addOption(profileOption('the hart\'s ISA profile for every run (critical: trap-and-emulate cannot virtualize it)'))
     .action(async (opts) => { code = await compareCommand(opts); });
 
   program
@@ -72,6 +80,14 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<trace>', 'trace JSON file (docs/CLOUD.md)')
     .option('--json', 'print everything as JSON')
     .action(async (file: string, opts) => { code = await cloudCommand(file, opts); });
+
+  program
+    .command('classify')
+    .description('classify every instruction form by experiment (privileged, control- and behaviour-sensitive, innocuous) and check Popek and Goldberg\'s condition, sensitive ⊆ privileged; exit status 1 when it fails')
+    .addOption(profileOption('the hart\'s ISA profile'))
+    .option('--json', 'every form\'s classification as JSON')
+    .option('--all', 'list every form, not only the sensitive ones, one row each')
+    .action(async (opts) => { code = await classifyCommand(opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
-import { Machine } from '../../bindings/machine.js';
+import { Machine, type HartProfile } from '../../bindings/machine.js';
 import { parseImage, LoadError } from '../loader/index.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm, GUEST_RAM_BASE } from '../vmm/vm.js';
@@ -20,6 +20,7 @@ export interface RunVmCliOptions {
   mem: number;
   tlb: { entries: number; ways: number };
   walkCaches: { pwc: boolean; ntlb: boolean };
+  profile: HartProfile;
   timebase: 'insn' | 'wall';
   vmm: Exclude<StrategyName, 'native'>;
   bootargs?: string;
@@ -40,11 +41,12 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   }
   const machine = await Machine.create({ ramBytes: opts.mem + VMM_BYTES });
   // The hart's TLB and walk caches are the host hardware's (A/D handling stays Svade: the shadow walker implements that).
-  machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall' });
+  machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall', profile: opts.profile });
   const host = new HostMemory(machine, VMM_BYTES);
   // The console streams to stdout as the guest prints; the VM keeps only its recent output.
   const vm = new Vm(1, host, opts.mem, { consoleSink: (bytes) => process.stdout.write(bytes) });
-  const strategy = makeStrategy(opts.vmm, { machine, host });
+  // --stats counts bt's in-TC emulations, which costs each of them five instructions (shown with the count).
+  const strategy = makeStrategy(opts.vmm, { machine, host }, { countEmulations: opts.stats ?? false });
   try {
     strategy.boot(vm, image);
     if (opts.bootargs !== undefined) {
@@ -60,7 +62,7 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   const t0 = performance.now();
   const out = runVm(machine, vm, strategy, { maxInstructions: opts.maxInsns, onSlice: () => vm.consoleLog.flush() });
   const seconds = (performance.now() - t0) / 1000;
-  if (opts.stats) printVmStats(machine, vm, seconds);
+  if (opts.stats) printVmStats(machine, vm, seconds, strategy.details?.(vm) ?? []);
   switch (out.kind) {
     case 'halt': return out.code & 0xff;
     case 'budget':
@@ -75,7 +77,7 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   }
 }
 
-function printVmStats(machine: Machine, vm: Vm, seconds: number): void {
+function printVmStats(machine: Machine, vm: Vm, seconds: number, details: [string, number][]): void {
   const n = (v: number | bigint) => v.toLocaleString('en-US');
   const c = machine.counters();
   const t = new Table({ head: ['counter', 'value'], style: { head: [], border: [] } });
@@ -89,5 +91,7 @@ function printVmStats(machine: Machine, vm: Vm, seconds: number): void {
   t.push(['world switches', n(s.switches)], ['shadow reclaims (VMM pool full)', n(s.shadowReclaims)], ['VMM pages used (peak / reserved)', `${n(vm.vmm.peak)} / ${n(vm.vmm.pages)}`]);
   t.push(['console bytes (kept / dropped)', `${n(vm.consoleLog.total - vm.consoleLog.dropped)} / ${n(vm.consoleLog.dropped)}`]);
   t.push(['page walks / references', `${n(c.walks as bigint)} / ${n(c.walkRefs as bigint)} (G-stage ${n(c.walkRefsG as bigint)})`]);
+  if (s.translated) t.push(['guest instructions translated', n(s.translated)]);
+  for (const [what, count] of details) t.push([what, n(count)]);
   process.stderr.write(t.toString() + '\n');
 }

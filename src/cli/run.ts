@@ -5,13 +5,14 @@ import { boot } from '../machine/boot.js';
 import { runSession, type SessionResult } from '../machine/session.js';
 import { LoadError } from '../loader/index.js';
 import { disassemble } from '../isa/disasm.js';
-import { MachineError, type Machine } from '../../bindings/machine.js';
+import { MachineError, type Machine, type HartProfile } from '../../bindings/machine.js';
 
 export interface RunOptions {
   mem: number;
   tlb: { entries: number; ways: number };
   ad: boolean;
   walkCaches: { pwc: boolean; ntlb: boolean };
+  profile: HartProfile;
   maxInsns?: number;
   timebase: 'insn' | 'wall';
   stats?: boolean;
@@ -30,7 +31,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   let machine: Machine;
   try {
     ({ machine } = await boot(bytes, {
-      ramBytes: opts.mem, wallClock: opts.timebase === 'wall', tlb: opts.tlb, hardwareAD: opts.ad, walkCaches: opts.walkCaches,
+      ramBytes: opts.mem, wallClock: opts.timebase === 'wall', tlb: opts.tlb, hardwareAD: opts.ad, walkCaches: opts.walkCaches, profile: opts.profile,
     }));
   } catch (e) {
     if (e instanceof LoadError || e instanceof MachineError) {

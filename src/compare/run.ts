@@ -3,7 +3,7 @@
  * guest's output, the counters the cost model prices, and the wall time.
  */
 import type { LoadedImage } from '../loader/index.js';
-import { Machine } from '../../bindings/machine.js';
+import { Machine, type HartProfile } from '../../bindings/machine.js';
 import { loadImage } from '../machine/boot.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm } from '../vmm/vm.js';
@@ -12,6 +12,7 @@ import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js
 import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
+import { BinaryTranslation, type BtOptions } from '../bt/bt.js';
 import type { RunCounts } from '../cost/model.js';
 import { readCounts, total } from '../cost/counts.js';
 import { bootargs } from './workloads.js';
@@ -61,6 +62,7 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
     counts: {
       instructions: d(c.instructions, b.instructions), walkRefs: d(c.walkRefs, b.walkRefs), tlbFlushes: d(c.tlbFlushes, b.tlbFlushes), exits,
       emulated: d(c.emulated, b.emulated), shadowUpdates: d(c.shadowUpdates, b.shadowUpdates), guestWalkRefs: d(c.guestWalkRefs, b.guestWalkRefs), reflected: d(c.reflected, b.reflected),
+      translated: d(c.translated, b.translated),
     },
     tlb: { hits: d(full.tlb.hits, base.tlb.hits), misses: d(full.tlb.misses, base.tlb.misses) },
     walks: d(full.walks, base.walks),
@@ -70,7 +72,11 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
 }
 
 /** The host hardware's options, the same for every strategy: the walk accelerators of Bhargava et al. */
-export interface Hardware { walkCaches?: { pwc: boolean; ntlb: boolean } }
+export interface Hardware {
+  walkCaches?: { pwc: boolean; ntlb: boolean };
+  /** The hart's ISA profile (default standard; 'critical': non-virtualizable, docs/BT.md). */
+  profile?: HartProfile;
+}
 
 /** Runs `workload` `count` times under `strategy` on a fresh machine. */
 export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
@@ -79,7 +85,7 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
   if (strategy === 'native') return runNative(image, at, args, workload, count, hw);
   const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
-  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  configureHardware(machine, hw);
   const host = new HostMemory(machine, VMM_RAM);
   const vm = new Vm(1, host, GUEST_RAM);
   const s = makeStrategy(strategy, { machine, host });
@@ -92,18 +98,25 @@ export async function runOne(image: LoadedImage, workload: string, count: number
     vm.console, wallMs, vm.stats);
 }
 
-export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext): Strategy {
+/** A strategy by name; `bt` takes its options (the adaptive thresholds, counting in-TC emulations). */
+export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext, bt: BtOptions = {}): Strategy {
   switch (name) {
     case 'trap-emulate': return new TrapEmulate(ctx);
     case 'hw-shadow': return new HwShadow(ctx);
     case 'hw-nested': return new HwNested(ctx);
+    case 'bt': return new BinaryTranslation(ctx, bt);
   }
+}
+
+function configureHardware(machine: Machine, hw: Hardware): void {
+  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  if (hw.profile) machine.configure({ profile: hw.profile });
 }
 
 /** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */
 async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware): Promise<RunResult> {
   const machine = await Machine.create({ ramBytes: GUEST_RAM });
-  if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  configureHardware(machine, hw);
   loadImage(machine, image);
   machine.writePhys(at, args);
   const console = new ConsoleLog(); // bounded, as a VM's is

@@ -12,6 +12,8 @@ export interface VmmWork {
   readonly shadowUpdates: number;
   readonly guestWalkRefs: number;
   readonly reflected: number;
+  /** Guest instructions translated (binary translation), when the strategy translates. */
+  readonly translated?: number;
 }
 
 const FLUSH_COUNTERS = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch', 'tlbFlushRecycle'];
@@ -30,5 +32,6 @@ export function readCounts(counters: Record<string, bigint | bigint[]>, vmm?: Vm
     shadowUpdates: vmm?.shadowUpdates ?? 0,
     guestWalkRefs: vmm?.guestWalkRefs ?? 0,
     reflected: vmm?.reflected ?? 0,
+    translated: vmm?.translated ?? 0,
   };
 }

@@ -3,7 +3,7 @@
  *   cycles = instructions × CPI + walk references × memory-reference cost + TLB flushes × flush cost
  *          + Σ exits of each kind × that kind's exit cost + the VMM's emulation work
  *            (emulated instructions, shadow PTE updates, guest PTEs read by its software walker,
- *            traps reflected into the guest).
+ *            traps reflected into the guest, guest instructions translated).
  * Every constant has a documented default and can be overridden (a JSON file, or key=value).
  */
 
@@ -14,7 +14,10 @@ export interface CostModel {
   memRef: number;
   /** Cycles per TLB flush (the refills are counted as walks). */
   tlbFlush: number;
-  /** Cycles per exit to the VMM, by exit kind (`default` for kinds not listed). */
+  /**
+   * Cycles per exit to the VMM, by exit kind; a kind `a:b` not listed costs what `a` does (every
+   * `callout:<kind>` of binary translation costs `callout`), any other kind `default`.
+   */
   exit: Record<string, number>;
   /** VMM cycles to decode and emulate one guest instruction. */
   emulate: number;
@@ -24,25 +27,34 @@ export interface CostModel {
   guestWalkRef: number;
   /** VMM cycles to reflect a trap into the guest kernel (build its trap frame in virtual CSRs). */
   reflect: number;
+  /** VMM cycles to translate one guest instruction (binary translation: decode it once, emit its translation). */
+  translate: number;
 }
 
 /**
  * Defaults and where they come from. The seed (Adams & Agesen, ASPLOS 2006, measured on a Pentium 4)
- * gives: a native system call ~200 cycles and a VMM adding ~2,000 to it; a trap-and-emulate round
- * trip ~2,000 cycles; a callout ~1,250; emulation inside the translation cache ~216. A hardware
- * VM exit/entry round trip of that generation is of the same order, so every exit kind costs the
- * round trip; the emulation work on top is a few hundred cycles per unit, and a page-walk reference
- * that misses the caches ~100 cycles of DRAM.
+ * gives: a native system call ~200 cycles and a VMM adding ~2,000 to it; for `rdtsc`, a
+ * trap-and-emulate round trip of 2,030 cycles, a callout-and-emulate of 1,254, and emulation inside
+ * the translation cache of 216. A hardware VM exit/entry round trip of that generation is of the
+ * same order, so every exit kind costs the trap-and-emulate round trip, except binary
+ * translation's callouts (`callout:*`), which cost the callout; the emulation work on top is a few
+ * hundred cycles per unit, and a page-walk reference that misses the caches ~100 cycles of DRAM.
+ * In-TC emulation has no constant: translated code is guest instructions, priced by `cpi` as the
+ * instructions it actually executes. The seed gives no translation cost; translating an
+ * instruction decodes it once and emits its translation, the work of decoding and emulating it,
+ * so `translate` is priced like `emulate`. Translation happens once per unit, so the steady-state
+ * figures hardly depend on it.
  */
 export const DEFAULT_COST: CostModel = {
   cpi: 1,
   memRef: 100,
   tlbFlush: 50,
-  exit: { default: 2000 },
+  exit: { default: 2030, callout: 1254 },
   emulate: 216,
   shadowUpdate: 100,
   guestWalkRef: 100,
   reflect: 300,
+  translate: 216,
 };
 
 /** What a run did, in the units the model prices. */
@@ -55,6 +67,8 @@ export interface RunCounts {
   shadowUpdates: number;
   guestWalkRefs: number;
   reflected: number;
+  /** Guest instructions translated (binary translation). */
+  translated: number;
 }
 
 export interface CycleBreakdown {
@@ -71,9 +85,15 @@ export function modelledCycles(c: RunCounts, m: CostModel): CycleBreakdown {
   const walks = c.walkRefs * m.memRef;
   const flushes = c.tlbFlushes * m.tlbFlush;
   let exits = 0;
-  for (const [kind, n] of Object.entries(c.exits)) exits += n * (m.exit[kind] ?? m.exit.default ?? 0);
-  const vmm = c.emulated * m.emulate + c.shadowUpdates * m.shadowUpdate + c.guestWalkRefs * m.guestWalkRef + c.reflected * m.reflect;
+  for (const [kind, n] of Object.entries(c.exits)) exits += n * exitCost(m, kind);
+  const vmm = c.emulated * m.emulate + c.shadowUpdates * m.shadowUpdate + c.guestWalkRefs * m.guestWalkRef + c.reflected * m.reflect
+    + (c.translated ?? 0) * m.translate;
   return { total: instructions + walks + flushes + exits + vmm, instructions, walks, flushes, exits, vmm };
+}
+
+/** What one exit of `kind` costs: its own price, its family's (`callout` for `callout:sret`), or the default. */
+export function exitCost(m: CostModel, kind: string): number {
+  return m.exit[kind] ?? m.exit[kind.split(':')[0]] ?? m.exit.default ?? 0;
 }
 
 export class CostError extends Error {}

@@ -25,6 +25,20 @@ import { walkGuest, WRITE, READ, FETCH, type AccessType, type GuestContext } fro
 export type Ring = 'S' | 'U';
 export type RingMode = 'compress' | 'preserve';
 export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } | { kind: 'pt-write'; gpa: bigint };
+/** What a fault can also be under binary translation: a write to translated code, or an access to the VMM's region. */
+export type TranslatedFaultResult = FaultResult | { kind: 'code-write'; gpa: bigint } | { kind: 'reserved' };
+
+/**
+ * How binary translation changes the kernel's shadows (ring S under ring compression): guest pages
+ * are never executable there (kernel code runs from the translation cache), and the top of every
+ * kernel address space, from `reservedBase`, is the VMM's: `install` maps its pages into each new
+ * kernel root (returning the tables that root owns, from the VM's pool), and no fault there is
+ * filled from the guest's tables.
+ */
+export interface TranslatedKernel {
+  reservedBase: bigint;
+  install(root: bigint): bigint[];
+}
 
 const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n, D = 128n;
 const SV39 = 8n << 60n;
@@ -55,6 +69,9 @@ export class ShadowPaging {
   private needFlush = false;
   /** Called after every shadow has been dropped: the strategy points the hart at a new root. */
   onReset: () => void = () => {};
+  /** Guest pages holding translated code: never writable in any shadow, so every write reaches the VMM. */
+  private codePages = new Set<bigint>();
+  private translated?: TranslatedKernel;
 
   constructor(private readonly machine: Machine, private readonly host: HostMemory, private readonly vm: Vm,
     private readonly rings: RingMode) {
@@ -76,6 +93,14 @@ export class ShadowPaging {
    * see, or a store to a write-protected page-table page to emulate.
    */
   fault(ctx: GuestContext, ring: Ring, gva: bigint, type: AccessType): FaultResult {
+    const r = this.translatedFault(ctx, ring, gva, type);
+    if (r.kind === 'code-write' || r.kind === 'reserved') throw new Error(`a ${r.kind} fault outside binary translation`);
+    return r;
+  }
+
+  /** fault(), for binary translation: also reports writes to watched code pages and accesses to the reserved region. */
+  translatedFault(ctx: GuestContext, ring: Ring, gva: bigint, type: AccessType): TranslatedFaultResult {
+    if (this.translated && ring === 'S' && gva >= this.translated.reservedBase) return { kind: 'reserved' };
     const refs = { n: 0 };
     const w = walkGuest(this.p2m, ctx, gva, type, refs);
     this.stats.guestWalkRefs += refs.n;
@@ -85,6 +110,7 @@ export class ShadowPaging {
     if (hpa === undefined) return { kind: 'guest', cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
     for (const a of w.pteAddrs) this.protect(pageOf(a));
     if (type === WRITE && this.ptPages.has(page)) return { kind: 'pt-write', gpa: w.gpa };
+    if (type === WRITE && this.codePages.has(page)) return { kind: 'code-write', gpa: w.gpa };
     const flags = this.leafFlags(w.pte, page, ring, type);
     this.reclaiming(() => this.fill(this.rootFor(ctx.satp, ring), gva, hpa, flags, page, w.pteAddrs));
     this.stats.hiddenFaults++;
@@ -106,6 +132,26 @@ export class ShadowPaging {
     else this.ptPages.set(page, writes);
     this.flushIfNeeded();
   }
+
+  /** Shadows for binary translation: see TranslatedKernel. Set before the first satpFor. */
+  translateKernel(t: TranslatedKernel): void { this.translated = t; }
+
+  /** Stops write-protecting a page-table page (the guest reuses it as data), as write-flood detection would after a run of writes. */
+  stopTracing(gpa: bigint): void {
+    if (!this.ptPages.has(pageOf(gpa))) return;
+    this.unprotect(pageOf(gpa));
+    this.flushIfNeeded();
+  }
+
+  /** Write-watches a guest page of translated code: no shadow maps it writable until unwatchCode. */
+  watchCode(page: bigint): void {
+    if (this.codePages.has(page)) return;
+    this.codePages.add(page);
+    this.dropWrite(page);
+    this.flushIfNeeded();
+  }
+  /** The page holds no translated code any more; its shadow entries become writable again at their next fault. */
+  unwatchCode(page: bigint): void { this.codePages.delete(page); }
 
   /** Drops every shadow (the cache is full, or the VM's pool ran out); the strategy then re-roots the hart. */
   reset(): void {
@@ -137,18 +183,19 @@ export class ShadowPaging {
     if (known) return known;
     if (this.roots.size >= MAX_ROOTS) this.reset();
     // A reset re-roots the hart through onReset, which may already have made this root.
-    const r = this.reclaiming(() => this.roots.get(key) ?? this.newRoot());
+    const r = this.reclaiming(() => this.roots.get(key) ?? this.newRoot(ring));
     this.roots.set(key, r);
     return r;
   }
 
-  private newRoot(): ShadowRoot {
+  private newRoot(ring: Ring): ShadowRoot {
     const root = this.vm.vmm.alloc();
     const r: ShadowRoot = { root, asid: 0, pages: [root] };
     try {
+      if (this.translated && ring === 'S' && this.rings === 'compress') r.pages.push(...this.translated.install(root));
       r.asid = this.host.asids.alloc(() => this.flushAsid(r.asid));
     } catch (e) {
-      this.vm.vmm.free(root);
+      for (const p of r.pages) this.vm.vmm.free(p);
       throw e;
     }
     return r;
@@ -173,10 +220,11 @@ export class ShadowPaging {
   private leafFlags(pte: bigint, page: bigint, ring: Ring, type: AccessType): bigint {
     let f = V | A | D | (pte & (R | X));
     if (type === READ && (pte & R) === 0n) f |= R; // an MXR read of an execute-only page
-    if ((pte & W) !== 0n && (pte & D) !== 0n && !this.ptPages.has(page)) f |= W;
+    if ((pte & W) !== 0n && (pte & D) !== 0n && !this.ptPages.has(page) && !this.codePages.has(page)) f |= W;
     if (this.rings === 'preserve') return f | (pte & U);
-    // Ring compression: the hart is in U for both rings; the kernel may not execute user pages.
-    if (ring === 'S' && (pte & U) !== 0n) f &= ~X;
+    // Ring compression: the hart is in U for both rings; the kernel may not execute user pages
+    // (nor any guest page, when its code runs from a translation cache).
+    if (ring === 'S' && ((pte & U) !== 0n || this.translated)) f &= ~X;
     return f | U;
   }
 
@@ -184,7 +232,11 @@ export class ShadowPaging {
   private protect(page: bigint): void {
     const known = this.ptPages.has(page);
     this.ptPages.set(page, 0);
-    if (known) return;
+    if (!known) this.dropWrite(page);
+  }
+
+  /** Makes every shadow leaf that maps a guest page read-only. */
+  private dropWrite(page: bigint): void {
     for (const slot of this.rmap.get(page) ?? []) {
       const pte = this.machine.read64(slot);
       if ((pte & W) !== 0n) { this.machine.write64(slot, pte & ~W); this.stats.shadowUpdates++; this.needFlush = true; }

@@ -11,8 +11,8 @@ import type { HostMemory } from './frames.js';
 import type { LoadedImage } from '../loader/index.js';
 import type { Vm } from './vm.js';
 
-export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested';
-export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested'];
+export type StrategyName = 'native' | 'trap-emulate' | 'bt' | 'hw-shadow' | 'hw-nested';
+export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'bt', 'hw-shadow', 'hw-nested'];
 
 /**
  * What the runner does after an exit. `idle`: the guest executed WFI with no interrupt pending; it
@@ -32,6 +32,8 @@ export interface Strategy {
   handle(vm: Vm, exit: ExitRecord): ExitAction;
   /** Takes the VM off the hart (a world switch out). */
   leave(vm: Vm): void;
+  /** Counters of the strategy's own mechanism for a VM (shown by `vmlab run --stats`), if it has any. */
+  details?(vm: Vm): [string, number][];
 }
 
 /** What a strategy is built from. */

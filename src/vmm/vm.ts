@@ -26,6 +26,8 @@ export class VmStats {
   reflected = 0;
   /** Guest instructions emulated by the VMM. */
   emulated = 0;
+  /** Guest instructions translated by the VMM (binary translation). */
+  translated = 0;
   /** TLB flushes the VMM made (shadow edits, recycled tags). */
   vmmFlushes = 0;
   /** World switches onto the hart. */

@@ -16,7 +16,7 @@ describe('vmlab compare', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe(''); // no progress bar with --json
     const { cost, runs } = JSON.parse(r.stdout);
-    expect(cost.exit.default).toBe(2000);
+    expect(cost.exit.default).toBe(2030);
     expect(runs.map((x: { strategy: string }) => x.strategy)).toEqual(['native', 'hw-nested', 'trap-emulate']);
     for (const run of runs) {
       expect(run.matchesNative).toBe(true);

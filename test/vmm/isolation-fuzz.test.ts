@@ -9,7 +9,7 @@ import { interleave, soloOutput, problems, type VmmStrategy } from '../helpers/i
 import { TagAllocator } from '../../src/vmm/tags.js';
 import { HwNested } from '../../src/vmm/strategies/hw-nested.js';
 
-const STRATEGIES: VmmStrategy[] = ['trap-emulate', 'hw-shadow', 'hw-nested'];
+const STRATEGIES: VmmStrategy[] = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'];
 const SEEDS = [1, 2, 3, 4, 5, 6];
 const victim = victimKernel();
 

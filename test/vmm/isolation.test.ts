@@ -42,7 +42,7 @@ function foreignFrames(m: Machine, host: HostMemory, owner: number): string {
 
 describe('a hostile guest is refused', () => {
   for (const [what, attack] of Object.entries(ATTACKS)) {
-    for (const s of ['trap-emulate', 'hw-shadow', 'hw-nested'] as const) {
+    for (const s of ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const) {
       it(`${what}: ${s}`, async () => {
         const m = await Machine.create({ ramBytes: VMM + 3 * RAM });
         const host = new HostMemory(m, VMM);

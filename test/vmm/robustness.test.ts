@@ -25,7 +25,7 @@ import { buildElf } from '../helpers/elf-writer.js';
 import { ENTRY, shutdown, SATP_SV39, leaf } from '../helpers/tiny-kernel.js';
 import { Rng } from '../helpers/rng.js';
 
-const STRATEGIES = ['trap-emulate', 'hw-shadow', 'hw-nested'] as const;
+const STRATEGIES = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const;
 type S = (typeof STRATEGIES)[number];
 const RAM = 4 << 20;
 const { t0, t1, t2, t3, t4, t5, a0, a7 } = A;

@@ -10,7 +10,7 @@ import { resultLine } from '../../src/compare/report.js';
 import { WORKLOADS } from '../../src/compare/workloads.js';
 
 const SMALL: Record<string, number> = { compute: 100_000, getppid: 1000, fork: 10, tlb: 20_000 };
-const VMM_STRATEGIES = ['trap-emulate', 'hw-shadow', 'hw-nested'] as const;
+const VMM_STRATEGIES = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const;
 let image: LoadedImage;
 beforeAll(() => {
   image = parseImage(readFileSync('guests/build/minios.elf'), { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });

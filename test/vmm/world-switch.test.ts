@@ -17,7 +17,7 @@ import { buildElf } from '../helpers/elf-writer.js';
 import { ENTRY, shutdown } from '../helpers/tiny-kernel.js';
 
 const RAM = 4 << 20, VMM = 2 << 20;
-const STRATEGIES = ['trap-emulate', 'hw-shadow', 'hw-nested'] as const;
+const STRATEGIES = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const;
 type S = (typeof STRATEGIES)[number];
 const { t0, t1, t2, s3 } = A;
 const MARK = 0xdead_beef_0bad_c0den;

@@ -1,0 +1,24 @@
+// `vmlab compare --profile critical`: one table shows trap-and-emulate wrong and binary translation
+// right; the command's exit status says a run was wrong.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { renderTable } from '../../src/cli/compare.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const vmlab = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'vmlab.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
+
+describe('vmlab compare --profile critical', () => {
+  it('trap-emulate wrong, bt right, in the JSON and in the table; exit status 1', () => {
+    const args = ['compare', '--profile', 'critical', '--workloads', 'getppid', '--count', 'getppid=300', '--strategies', 'trap-emulate,bt'];
+    const j = vmlab(...args, '--json');
+    expect(j.status).toBe(1);
+    const runs = JSON.parse(j.stdout).runs as { strategy: string; matchesNative: boolean; outcome: string; result: string }[];
+    expect(runs.map((r) => [r.strategy, r.matchesNative, r.outcome])).toEqual([['native', true, 'halt 0'], ['trap-emulate', false, 'halt 1'], ['bt', true, 'halt 0']]);
+    expect(runs[2].result).toBe('getppid n=300 checksum=300');
+    expect(j.stderr).toContain('getppid under trap-emulate: halt 1, output DIFFERS from native');
+    const table = renderTable(JSON.parse(j.stdout).runs).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(table).toMatch(/getppid\s*│\s*trap-emulate\s*│\s*wrong \(halt 1\)\s*│\s*—/);
+    expect(table).toMatch(/getppid\s*│\s*bt\s*│\s*\d+\.\d%/);
+  }, 60_000);
+});
