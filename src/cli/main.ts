@@ -4,6 +4,8 @@ import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCache
 import { runCommand } from './run.js';
 import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
 import { runVmCommand } from './run-vm.js';
+import { FORMAT_NAMES } from '../compare/formats/index.js';
+import { defaultThreads } from '../sweep/pool.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
@@ -40,7 +42,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('run each workload natively and under each VMM strategy; print performance relative to native and why')
     .addOption(new Option('--workloads <list>', `comma-separated: ${ALL_WORKLOADS.join(', ')}`).default(ALL_WORKLOADS, 'all').argParser((t) => parseList(t, ALL_WORKLOADS, 'workload')))
     .addOption(new Option('--strategies <list>', `comma-separated: ${ALL_STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(ALL_STRATEGIES, 'all').argParser((t) => parseList(t, ALL_STRATEGIES, 'strategy')))
-    .option('--json', 'print the results as JSON (no progress bar)')
+    .addOption(new Option('--format <format>', 'output: table, markdown, csv or json').choices(FORMAT_NAMES).default('table'))
+    .addOption(new Option('--json', 'the same as --format json').conflicts('format'))
+    .option('--wide', 'table and markdown: the explanation columns too (exit kinds, cycle breakdown); wider than 120 columns')
+    .option('--plot <file.svg>', 'also write a bar chart of performance vs native per workload and strategy (SVG)')
+    .addOption(new Option('--jobs <n>', 'worker threads running the cells (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
     .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
     .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, exit.<kind>')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')

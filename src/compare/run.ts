@@ -8,7 +8,7 @@ import { loadImage } from '../machine/boot.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm } from '../vmm/vm.js';
 import { runVm } from '../vmm/runner.js';
-import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js';
+import { STRATEGIES, type Strategy, type StrategyContext, type StrategyName } from '../vmm/strategy.js';
 import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
@@ -21,7 +21,7 @@ const MAX_INSTRUCTIONS = 4e9;
 
 export interface RunResult {
   workload: string;
-  strategy: StrategyName;
+  strategy: string;
   count: number;
   /** How the guest ended: 'halt 0' is success. */
   outcome: string;
@@ -42,7 +42,7 @@ const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce
  * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
  * measure, cancels out. The output is the full run's.
  */
-export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}): Promise<RunResult> {
   const full = await runOne(image, workload, count, strategy, hw);
   const base = await runOne(image, workload, 0, strategy, hw);
   const d = (a: number, b: number) => Math.max(0, a - b);
@@ -71,7 +71,8 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
 export interface Hardware { walkCaches?: { pwc: boolean; ntlb: boolean } }
 
 /** Runs `workload` `count` times under `strategy` on a fresh machine. */
-export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}): Promise<RunResult> {
+  if (!isStrategyName(strategy)) throw new Error(`unknown strategy "${strategy}" (known: ${STRATEGIES.join(', ')})`);
   const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
   const at = image.symbols.get('minios_bootargs');
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
@@ -90,6 +91,9 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   return result(machine, workload, count, strategy, outcome.kind === 'halt' ? `halt ${outcome.code}` : outcome.kind === 'crash' ? `crash: ${outcome.why}` : 'budget',
     vm.console, wallMs, exits, vm.stats);
 }
+
+/** Whether `name` is a strategy of this build (cells name strategies as plain strings). */
+export const isStrategyName = (name: string): name is StrategyName => (STRATEGIES as string[]).includes(name);
 
 export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext): Strategy {
   switch (name) {
@@ -121,7 +125,7 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
   return result(machine, workload, count, 'native', outcome, output, wallMs, {}, undefined);
 }
 
-function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,
+function result(machine: Machine, workload: string, count: number, strategy: string, outcome: string, output: string,
   wallMs: number, exits: Record<string, number>, stats: Vm['stats'] | undefined): RunResult {
   const c = machine.counters();
   const flushes = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch'].reduce((a, k) => a + sum(c[k]), 0);
