@@ -8,7 +8,6 @@
  */
 export { Machine, MachineError, RAM_BASE, type MachineOptions, type MachineConfig, type Snapshot } from '../bindings/machine.js';
 export { EXIT_REASONS, type ExitReason, type ExitRecord } from '../bindings/exit.js';
-export { instantiateCore, coreModule, type CoreExports, type CoreFlavor } from '../bindings/core.js';
 export { boot, loadImage, type BootOptions } from './machine/boot.js';
 export { runSession, type SessionOptions, type SessionResult, type Outcome } from './machine/session.js';
 export { machineStats, type StatRow } from './machine/stats.js';

@@ -12,6 +12,7 @@ export { STRATEGIES, RESUME, kernelEntry, type Strategy, type StrategyName, type
 export { TrapEmulate } from './strategies/trap-emulate.js';
 export { HwShadow } from './strategies/hw-shadow.js';
 export { HwNested } from './strategies/hw-nested.js';
-export { ShadowPaging } from './shadow-paging.js';
+export { ShadowPaging, type FaultResult, type RingMode, type Ring } from './shadow-paging.js';
+export type { GuestContext, AccessType } from './guest-walk.js';
 export { GStage } from './g-stage.js';
 export { vmStats } from './stats.js';
