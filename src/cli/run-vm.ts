@@ -43,7 +43,8 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   // The hart's TLB and walk caches are the host hardware's (A/D handling stays Svade: the shadow walker implements that).
   machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall' });
   const host = new HostMemory(machine, VMM_BYTES);
-  const vm = new Vm(1, host, opts.mem);
+  // The console streams to stdout as the guest prints; the VM keeps only its recent output.
+  const vm = new Vm(1, host, opts.mem, { consoleSink: (bytes) => process.stdout.write(bytes) });
   const strategy = makeStrategy(opts.vmm, { machine, host });
   try {
     strategy.boot(vm, image);
@@ -57,12 +58,9 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
     process.stderr.write(`vmlab: ${(e as Error).message}\n`);
     return 2;
   }
-  let printed = 0;
-  const flush = () => { process.stdout.write(vm.console.slice(printed)); printed = vm.console.length; };
   const t0 = performance.now();
-  const out = runVm(machine, vm, strategy, { maxInstructions: opts.maxInsns, onSlice: flush });
+  const out = runVm(machine, vm, strategy, { maxInstructions: opts.maxInsns, onSlice: () => vm.consoleLog.flush() });
   const seconds = (performance.now() - t0) / 1000;
-  flush();
   if (opts.stats) printVmStats(machine, vm, seconds);
   switch (out.kind) {
     case 'halt': return out.code & 0xff;
