@@ -49,18 +49,17 @@ async function runUnderVmm(bytes: Uint8Array, strategy: string, bootargs?: strin
   const image = parseImage(bytes, { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
   const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
   const host = new HostMemory(machine, VMM_RAM);
-  const vm = new Vm(1, host, GUEST_RAM);
+  const decoder = new TextDecoder();
+  const vm = new Vm(1, host, GUEST_RAM, { consoleSink: (b) => post({ type: 'output', text: decoder.decode(b, { stream: true }) }) });
   const s = makeStrategy(strategy, { machine, host });
   s.boot(vm, image);
   bootargsAt(image, bootargs, (at, b) => vm.p2m.write(at, b));
-  let printed = 0;
   const t0 = performance.now();
   let posted = 0;
   const flush = (force = false) => {
     if (!force && performance.now() - posted < 50) return; // a few updates a second is live enough
     posted = performance.now();
-    if (vm.console.length > printed) post({ type: 'output', text: vm.console.slice(printed) });
-    printed = vm.console.length;
+    vm.consoleLog.flush();
     post({ type: 'stats', rows: vmStats(machine, vm, (performance.now() - t0) / 1000) });
   };
   // runVm is synchronous: the worker is busy, the page is not (messages still reach it). Slices

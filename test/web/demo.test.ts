@@ -53,7 +53,7 @@ describe.skipIf(!present)('the demo page in Chromium', { timeout: 240_000 }, () 
     await page.fill('#bootargs', 'getppid=100 compute=1000');
     await page.click('#boot');
     await expect.poll(() => status().textContent(), { timeout: 60_000 }).toBe('minios.elf: halted with exit code 0');
-    const text = await page.evaluate(() => window.vmlabDemo.terminalText());
+    const text = await page.evaluate(() => (window as unknown as { vmlabDemo: { terminalText(): string } }).vmlabDemo.terminalText());
     expect(text).toContain('minios: booting');
     expect(text).toContain('getppid n=100 checksum=100');
     expect(text).toContain('compute n=1000 checksum=499500');
@@ -65,7 +65,7 @@ describe.skipIf(!present)('the demo page in Chromium', { timeout: 240_000 }, () 
     await page.selectOption('#guest', 'isa-alu.elf');
     await page.click('#boot');
     await expect.poll(() => status().textContent(), { timeout: 60_000 }).toBe('isa-alu.elf: halted with exit code 0');
-    expect(await page.evaluate(() => window.vmlabDemo.terminalText())).toContain('isa-alu: ok');
+    expect(await page.evaluate(() => (window as unknown as { vmlabDemo: { terminalText(): string } }).vmlabDemo.terminalText())).toContain('isa-alu: ok');
   });
 
   it('a long guest under a VMM: counters move while it runs (the page answers), Stop ends it', async () => {
@@ -82,7 +82,7 @@ describe.skipIf(!present)('the demo page in Chromium', { timeout: 240_000 }, () 
     }, { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
     await page.click('#stop');
     expect(await status().textContent()).toBe('stopped');
-    expect(await page.evaluate(() => window.vmlabDemo.terminalText())).toContain('minios: tick=100000, running compute=2000000000');
+    expect(await page.evaluate(() => (window as unknown as { vmlabDemo: { terminalText(): string } }).vmlabDemo.terminalText())).toContain('minios: tick=100000, running compute=2000000000');
   });
 
   it('the comparison renders a row and a bar for every strategy', async () => {
