@@ -1,5 +1,6 @@
 /** Why `run` returned. The numbers are the core's (assembly/cpu/defs.ts). */
 export const EXIT_REASONS = ['none', 'budget', 'halt', 'trap', 'mmio', 'wfi', 'console', 'interrupt'] as const;
+/** Why `run` returned: `budget`, `halt`, `trap`, `mmio`, `wfi`, `console` or `interrupt`. */
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** The exit record of one `run`: what a VMM needs to handle the exit without re-fetching. */

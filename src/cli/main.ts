@@ -10,6 +10,7 @@ import { defaultThreads } from '../sweep/pool.js';
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
 
+/** Runs the vmlab command line on `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command()

@@ -6,6 +6,7 @@
  */
 import { compact, topExits, type Row } from './report.js';
 
+/** One column of the comparison in every format. */
 export interface Column {
   /** Field name in CSV (and the row property it comes from, where there is one). */
   key: string;
@@ -29,6 +30,7 @@ export const times = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2
 
 const cycles = (r: Row) => [r.cycles.instructions, r.cycles.walks, r.cycles.exits, r.cycles.vmm].map(compact).join(' / ');
 
+/** Every column, in order. */
 export const COLUMNS: Column[] = [
   { key: 'workload', header: 'workload', align: 'left', text: (r) => r.workload },
   { key: 'strategy', header: 'strategy', align: 'left', text: (r) => r.strategy },

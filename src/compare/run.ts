@@ -15,10 +15,12 @@ import { HwNested } from '../vmm/strategies/hw-nested.js';
 import type { RunCounts } from '../cost/model.js';
 import { bootargs } from './workloads.js';
 
+/** Bytes of guest RAM a comparison run gets. */
 export const GUEST_RAM = 64 << 20;
 const VMM_RAM = 32 << 20;
 const MAX_INSTRUCTIONS = 4e9;
 
+/** One comparison run: the guest's outcome and output, its counters and its wall time. */
 export interface RunResult {
   workload: string;
   strategy: string;
@@ -95,6 +97,7 @@ export async function runOne(image: LoadedImage, workload: string, count: number
 /** Whether `name` is a strategy of this build (cells name strategies as plain strings). */
 export const isStrategyName = (name: string): name is StrategyName => (STRATEGIES as string[]).includes(name);
 
+/** A new strategy object by name. */
 export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext): Strategy {
   switch (name) {
     case 'trap-emulate': return new TrapEmulate(ctx);

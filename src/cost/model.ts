@@ -7,6 +7,7 @@
  * Every constant has a documented default and can be overridden (a JSON file, or key=value).
  */
 
+/** The constants of the cost model, in cycles. */
 export interface CostModel {
   /** Cycles per guest instruction. */
   cpi: number;
@@ -57,6 +58,7 @@ export interface RunCounts {
   reflected: number;
 }
 
+/** Modelled cycles of a run, in total and by what they were spent on. */
 export interface CycleBreakdown {
   total: number;
   instructions: number;
@@ -66,6 +68,7 @@ export interface CycleBreakdown {
   vmm: number;
 }
 
+/** Prices what a run did with a cost model. */
 export function modelledCycles(c: RunCounts, m: CostModel): CycleBreakdown {
   const instructions = c.instructions * m.cpi;
   const walks = c.walkRefs * m.memRef;
@@ -76,6 +79,7 @@ export function modelledCycles(c: RunCounts, m: CostModel): CycleBreakdown {
   return { total: instructions + walks + flushes + exits + vmm, instructions, walks, flushes, exits, vmm };
 }
 
+/** A bad cost override (unknown key, not a non-negative number). */
 export class CostError extends Error {}
 
 /**

@@ -6,6 +6,7 @@
 import { runCell, type CompareCell } from '../compare/cell.js';
 import { imageBytes } from './image-store.js';
 
+/** Job runners by kind. */
 export const JOBS = {
   /** One cell of `vmlab compare`. */
   'compare-cell': async (cell: CompareCell) => runCell(cell, await imageBytes(cell.image)),

@@ -6,8 +6,10 @@
 import type { Machine } from '../../bindings/machine.js';
 import { PAGE } from './frames.js';
 
+/** A guest-physical access outside the VM's RAM. */
 export class GuestMemoryError extends Error {}
 
+/** A VM's guest-physical to host-frame map; every access the VMM makes for the VM goes through it and is bounds-checked. */
 export class P2m {
   /** Host frame of each guest frame, index = (gpa - base) / 4096. */
   readonly frames: bigint[];

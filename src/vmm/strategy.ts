@@ -11,11 +11,14 @@ import type { HostMemory } from './frames.js';
 import type { LoadedImage } from '../loader/index.js';
 import type { Vm } from './vm.js';
 
+/** The strategies of this build by name (`native` is the baseline without a VMM). */
 export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested';
+/** Every strategy, native first. */
 export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested'];
 
 /** What the runner does after an exit. */
 export type ExitAction = { kind: 'resume' } | { kind: 'halt'; code: number } | { kind: 'crash'; why: string };
+/** The action that resumes the guest. */
 export const RESUME: ExitAction = { kind: 'resume' };
 
 export interface Strategy {

@@ -7,6 +7,7 @@ import { renderJson } from './json.js';
 
 export type { Renderer, RenderOptions } from './render.js';
 
+/** Renderers by format name. */
 export const FORMATS = {
   table: renderTable,
   markdown: renderMarkdown,
@@ -14,5 +15,7 @@ export const FORMATS = {
   json: renderJson,
 } satisfies Record<string, Renderer>;
 
+/** A format name: table, markdown, csv or json. */
 export type FormatName = keyof typeof FORMATS;
+/** Every format name. */
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];

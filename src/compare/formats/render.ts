@@ -2,6 +2,7 @@
 import type { CostModel } from '../../cost/model.js';
 import type { Row } from '../report.js';
 
+/** Options every renderer takes. */
 export interface RenderOptions {
   /** The explanation columns too (table and Markdown). */
   wide?: boolean;

@@ -17,6 +17,7 @@ import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, reflectToVs, unexp
 
 interface Guest { hart: HartContext; gstage: GStage; vmid: number }
 
+/** Second-generation hardware assist: the H extension with G-stage nested paging. */
 export class HwNested implements Strategy {
   readonly name = 'hw-nested' as const;
   private readonly guests = new Map<number, Guest>();

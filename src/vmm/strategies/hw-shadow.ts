@@ -24,6 +24,7 @@ const { SUM, MXR } = SSTATUS;
 /** The guest's satp is virtual (the hart's vsatp holds a shadow of it). */
 interface Guest { hart: HartContext; shadow: ShadowPaging; satp: bigint }
 
+/** First-generation hardware assist: the H extension with shadow paging (no G-stage). */
 export class HwShadow implements Strategy {
   readonly name = 'hw-shadow' as const;
   private readonly guests = new Map<number, Guest>();

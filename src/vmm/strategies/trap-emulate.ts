@@ -24,6 +24,7 @@ const STIP = 1n << 5n;
 /** The guest's hart context: it runs in U at V=0 and owns no hart CSR (every access traps). */
 interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; hart: HartContext }
 
+/** Trap-and-emulate with shadow paging: the guest kernel deprivileged to U-mode. */
 export class TrapEmulate implements Strategy {
   readonly name = 'trap-emulate' as const;
   private readonly guests = new Map<number, Guest>();
