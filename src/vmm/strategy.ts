@@ -11,9 +11,7 @@ import type { HostMemory } from './frames.js';
 import type { LoadedImage } from '../loader/index.js';
 import type { Vm } from './vm.js';
 
-/** The strategies of this build by name (`native` is the baseline without a VMM). */
 export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested';
-/** Every strategy, native first. */
 export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested'];
 
 /** What the runner does after an exit. */

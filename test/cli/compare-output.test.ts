@@ -97,7 +97,7 @@ describe('vmlab compare output', { timeout: 240_000 }, () => {
   });
 
   // `script` runs the command on a pseudo-terminal, as a user's shell would.
-  const onTerminal = (env: NodeJS.ProcessEnv) => run('script', ['-qec', `"${process.execPath}" "${BIN}" compare --workloads getppid --count getppid=100 --jobs 1`, '/dev/null'], env);
+  const onTerminal = (env: NodeJS.ProcessEnv) => run('script', ['-qec', `"${process.execPath}" "${BIN}" compare --workloads getppid --count getppid=100 --strategies hw-nested --jobs 1`, '/dev/null'], env);
   it.skipIf(!existsSync('/usr/bin/script'))('on a terminal: a coloured header and a progress bar; NO_COLOR and TERM=dumb take the colour away', async () => {
     const tty = await onTerminal(ENV);
     expect(tty.status, tty.stderr).toBe(0);
