@@ -6,7 +6,7 @@ import { GUEST_RAM_BASE } from '../vmm/vm.js';
 import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
 import { DEFAULT_COST, withOverrides, parseAssignment, CostError, type CostModel } from '../cost/model.js';
 import { WORKLOADS, workload } from '../compare/workloads.js';
-import { GUEST_RAM, type Hardware } from '../compare/run.js';
+import { GUEST_RAM, type Hardware, type RunResult } from '../compare/run.js';
 import { buildRows } from '../compare/report.js';
 import { planCells, imageRef, type CompareCell } from '../compare/cell.js';
 import { FORMATS, type FormatName } from '../compare/formats/index.js';
@@ -14,6 +14,7 @@ import { chartSvg } from '../compare/chart.js';
 import { runSweep } from '../sweep/pool.js';
 import { wantsColour, progressBar } from './terminal.js';
 import { guestImage } from './package-files.js';
+import { readJsonLines, jsonLines } from './json-lines.js';
 
 export const DEFAULT_IMAGE = guestImage('minios.elf');
 
@@ -30,10 +31,14 @@ export interface CompareOptions {
   count?: string[];
   image?: string;
   walkCaches?: { pwc: boolean; ntlb: boolean };
+  /** Print the cells as JSON Lines instead of running them. */
+  plan?: boolean;
+  /** Build the table from results (JSON Lines of `vmlab cell`) instead of running the cells. */
+  from?: string;
 }
 
 /** The cells the options describe; throws (CostError or a file/loader error) naming what was wrong. */
-async function cellsOf(opts: CompareOptions): Promise<{ cells: CompareCell[]; cost: CostModel }> {
+async function cellsOf(opts: CompareOptions): Promise<{ cells: CompareCell[]; cost: CostModel; runs?: RunResult[] }> {
   let cost = DEFAULT_COST;
   if (opts.cost) cost = withOverrides(cost, JSON.parse(readFileSync(opts.cost, 'utf8')));
   if (opts.set?.length) cost = withOverrides(cost, opts.set.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
@@ -54,24 +59,39 @@ async function cellsOf(opts: CompareOptions): Promise<{ cells: CompareCell[]; co
   return { cells, cost };
 }
 
+/** Results of `vmlab cell`, each checked for the fields the table reads. */
+function resultsFrom(file: string): RunResult[] {
+  return readJsonLines(file).map((v, i) => {
+    const r = v as RunResult;
+    if (typeof r?.workload !== 'string' || typeof r.strategy !== 'string' || typeof r.counts?.instructions !== 'number' || typeof r.outcome !== 'string') {
+      throw new Error(`${file}:${i + 1}: not a cell result (vmlab cell prints them)`);
+    }
+    return r;
+  });
+}
+
 export async function compareCommand(opts: CompareOptions): Promise<number> {
   let plan;
   try {
     plan = await cellsOf(opts);
+    if (opts.from) plan.runs = resultsFrom(opts.from);
   } catch (e) {
     process.stderr.write(`vmlab compare: ${(e as Error).message}\n`);
     return 2;
   }
   const { cells, cost } = plan;
-  const progress = progressBar(process.stderr, cells.length, 'compare');
-  let runs;
-  try {
-    runs = await runSweep('compare-cell', cells, {
-      threads: opts.jobs,
-      onDone: (i) => progress.tick(`${cells[i].workload} under ${cells[i].strategy}`),
-    });
-  } finally {
-    progress.stop();
+  if (opts.plan) { process.stdout.write(jsonLines(cells)); return 0; }
+  let runs = plan.runs;
+  if (!runs) {
+    const progress = progressBar(process.stderr, cells.length, 'compare');
+    try {
+      runs = await runSweep('compare-cell', cells, {
+        threads: opts.jobs,
+        onDone: (i) => progress.tick(`${cells[i].workload} under ${cells[i].strategy}`),
+      });
+    } finally {
+      progress.stop();
+    }
   }
   const rows = buildRows(runs, cost);
   const format: FormatName = opts.json ? 'json' : opts.format;

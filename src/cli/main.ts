@@ -4,6 +4,7 @@ import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCache
 import { runCommand } from './run.js';
 import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
 import { runVmCommand } from './run-vm.js';
+import { cellCommand } from './cell.js';
 import { FORMAT_NAMES } from '../compare/formats/index.js';
 import { defaultThreads } from '../sweep/pool.js';
 
@@ -53,7 +54,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
+    .option('--plan', 'print the cells (one JSON job description a line) instead of running them: for `vmlab cell` or a job engine')
+    .option('--from <results.jsonl>', 'build the table from cell results (`vmlab cell` output) instead of running the cells')
     .action(async (opts) => { code = await compareCommand(opts); });
+
+  program
+    .command('cell')
+    .description('run compare cells given as JSON Lines (from `vmlab compare --plan`); print their results as JSON Lines, in order')
+    .argument('[file]', 'cells, one JSON object a line (default: standard input)')
+    .addOption(new Option('--jobs <n>', 'worker threads (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
+    .action(async (file: string | undefined, opts) => { code = await cellCommand(file, opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

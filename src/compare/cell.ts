@@ -6,7 +6,7 @@
  */
 import { parseImage } from '../loader/index.js';
 import { GUEST_RAM_BASE } from '../vmm/vm.js';
-import { modelledCycles, type CostModel, type CycleBreakdown } from '../cost/model.js';
+import { modelledCycles, withOverrides, DEFAULT_COST, type CostModel, type CycleBreakdown } from '../cost/model.js';
 import { runMeasured, GUEST_RAM, type Hardware, type RunResult } from './run.js';
 
 /** A guest image by location and content: executors fetch `uri` and refuse bytes of another hash. */
@@ -76,4 +76,33 @@ export async function imageRef(uri: string, bytes: Uint8Array): Promise<ImageRef
 export async function checkImage(ref: ImageRef, bytes: Uint8Array): Promise<void> {
   const got = await sha256Hex(bytes);
   if (got !== ref.sha256) throw new Error(`image ${ref.uri} has SHA-256 ${got}, the cell expects ${ref.sha256}: it changed since the sweep was planned`);
+}
+
+/** A cell from untrusted JSON (a file, another machine): every field checked, with a message naming the first bad one. */
+export function parseCell(value: unknown): CompareCell {
+  const o = value as Record<string, unknown>;
+  const fail = (what: string): never => { throw new Error(`not a compare cell: ${what}`); };
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('expected a JSON object');
+  const image = o.image as Record<string, unknown>;
+  if (typeof image !== 'object' || image === null || typeof image.uri !== 'string' || !/^[0-9a-f]{64}$/.test(String(image.sha256))) {
+    fail('"image" must be { "uri": string, "sha256": 64 hex digits }');
+  }
+  if (typeof o.workload !== 'string' || !/^\w+$/.test(o.workload)) fail('"workload" must be a name like "getppid"');
+  if (typeof o.count !== 'number' || !Number.isSafeInteger(o.count) || o.count < 0) fail('"count" must be a non-negative integer');
+  if (typeof o.strategy !== 'string') fail('"strategy" must be a name like "hw-nested"');
+  const hw = (o.hardware ?? {}) as Record<string, unknown>;
+  const wc = hw.walkCaches as Record<string, unknown> | undefined;
+  if (typeof hw !== 'object' || (wc !== undefined && (typeof wc !== 'object' || wc === null || typeof wc.pwc !== 'boolean' || typeof wc.ntlb !== 'boolean'))) {
+    fail('"hardware" must be { "walkCaches"?: { "pwc": boolean, "ntlb": boolean } }');
+  }
+  let cost: CostModel;
+  try {
+    cost = withOverrides(DEFAULT_COST, o.cost ?? {});
+  } catch (e) {
+    return fail(`"cost": ${(e as Error).message}`);
+  }
+  return {
+    image: { uri: image.uri as string, sha256: image.sha256 as string }, workload: o.workload as string, count: o.count as number,
+    strategy: o.strategy as string, hardware: wc ? { walkCaches: { pwc: wc.pwc as boolean, ntlb: wc.ntlb as boolean } } : {}, cost,
+  };
 }

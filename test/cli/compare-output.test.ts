@@ -2,7 +2,7 @@
 // on a terminal (NO_COLOR honoured), the SVG plot, and the worker pool giving the serial results.
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STRATEGIES } from '../../src/vmm/strategy.js';
@@ -94,6 +94,37 @@ describe('vmlab compare output', { timeout: 240_000 }, () => {
     expect(pooled.status, pooled.stderr).toBe(0);
     expect(strip(pooled.stdout)).toEqual(strip(serial.stdout));
     expect(strip(serial.stdout)).toHaveLength(2 * STRATEGIES.length);
+  });
+
+  it('--plan, vmlab cell and --from: the sweep in three steps gives the figures of one compare', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmlab-cells-'));
+    const args = [...tiny(['getppid']), '--strategies', 'trap-emulate,hw-nested'];
+    const plan = await vmlab([...args, '--plan']);
+    const cells = plan.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(cells.map((c) => `${c.workload} ${c.count} ${c.strategy}`)).toEqual(['getppid 200 native', 'getppid 200 trap-emulate', 'getppid 200 hw-nested']);
+    expect(cells[0].image.sha256).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(join(dir, 'cells.jsonl'), plan.stdout);
+    const ran = await run(process.execPath, [BIN, 'cell', join(dir, 'cells.jsonl'), '--jobs', '2'], ENV);
+    expect(ran.status, ran.stderr).toBe(0);
+    writeFileSync(join(dir, 'results.jsonl'), ran.stdout);
+    const strip = (out: string) => JSON.parse(out).runs.map(({ wallMs: _w, wallRatio: _r, ...rest }: Record<string, unknown>) => rest);
+    const reduced = await vmlab(['--from', join(dir, 'results.jsonl'), '--json']);
+    expect(reduced.status, reduced.stderr).toBe(0);
+    expect(strip(reduced.stdout)).toEqual(strip((await vmlab([...args, '--json', '--jobs', '1'])).stdout));
+    // Hostile or stale input is refused, naming what is wrong.
+    const tampered = { ...cells[1], image: { ...cells[1].image, sha256: '0'.repeat(64) } };
+    for (const [cell, msg] of [
+      [tampered, /SHA-256 [0-9a-f]{64}, the cell expects 0{64}: it changed since the sweep was planned/],
+      [{ ...cells[1], strategy: 'vmware' }, /unknown strategy "vmware"/],
+      [{ ...cells[1], count: -1 }, /cell 1: not a compare cell: "count"/],
+      [{ ...cells[1], cost: { memRef: 'fast' } }, /"cost": cost "memRef" must be a non-negative number/],
+    ] as [unknown, RegExp][]) {
+      writeFileSync(join(dir, 'bad.jsonl'), JSON.stringify(cell) + '\n');
+      const bad = await run(process.execPath, [BIN, 'cell', join(dir, 'bad.jsonl'), '--jobs', '1'], ENV);
+      expect([bad.status === 0, bad.stderr], JSON.stringify(cell)).toEqual([false, expect.stringMatching(msg)]);
+    }
+    writeFileSync(join(dir, 'junk.jsonl'), '{"workload": 1}\n');
+    expect((await vmlab(['--from', join(dir, 'junk.jsonl')])).stderr).toMatch(/junk\.jsonl:1: not a cell result/);
   });
 
   // `script` runs the command on a pseudo-terminal, as a user's shell would.
