@@ -13,6 +13,7 @@
 import type { Machine } from '../../bindings/machine.js';
 import type { Strategy } from './strategy.js';
 import type { Vm, VmOutcome } from './vm.js';
+import { GuestPageAbsent } from './p2m.js';
 
 export type { VmOutcome };
 /** How a slice ended: the VM's end, or `preempted` when its budget ran out and it can run on. */
@@ -71,8 +72,17 @@ function execute(machine: Machine, vm: Vm, strategy: Strategy, limit: number, op
     if (done >= limit) return { kind: 'preempted' };
     const exit = machine.run(Math.min(slice, limit - done));
     if (exit.reason === 'budget') { options.onSlice?.(done); continue; }
+    if (exit.reason === 'not-present') return { kind: 'not-present', pa: exit.pa! };
     exits++;
-    const action = strategy.handle(vm, exit);
+    let action;
+    try {
+      action = strategy.handle(vm, exit);
+    } catch (e) {
+      // Handlers read guest memory before they change anything, so dropping the exit is safe:
+      // the guest instruction runs again, and exits again, once the page is there.
+      if (e instanceof GuestPageAbsent) return { kind: 'not-present', pa: e.hpa };
+      throw e;
+    }
     if (action.kind === 'halt') return { kind: 'halt', code: action.code };
     if (action.kind === 'crash') return action;
   }

@@ -18,28 +18,40 @@ import { HartContext, switchIn, switchOut } from '../world-switch.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
+import type { Migratable, StateRecord, StateReader } from '../migratable.js';
+import { hartContextState, hartContextFrom } from '../hart-context-state.js';
 
 const STIP = 1n << 5n;
 
 /** The guest's hart context: it runs in U at V=0 and owns no hart CSR (every access traps). */
 interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; hart: HartContext }
 
-/** Trap-and-emulate with shadow paging: the guest kernel deprivileged to U-mode. */
-export class TrapEmulate implements Strategy {
+export class TrapEmulate implements Strategy, Migratable {
   readonly name = 'trap-emulate' as const;
   private readonly guests = new Map<number, Guest>();
   constructor(private readonly ctx: StrategyContext) {}
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
-    const g: Guest = {
-      vcpu: new VirtualCpu(),
-      shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress'),
-      hart: new HartContext([], kernelEntry(image), 0, false),
-    };
+    this.adopt(vm, new VirtualCpu(), new HartContext([], kernelEntry(image), 0, false));
+  }
+
+  /** The VM's shadows (empty, ring-compressed) over this host's frames: at boot, or for a VM migrated in. */
+  private adopt(vm: Vm, vcpu: VirtualCpu, hart: HartContext): void {
+    const g: Guest = { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress'), hart };
     g.shadow.onReset = () => this.applyRing(g);
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));
+  }
+
+  /** The hart context (registers, pc: the guest runs in U) and the virtual CPU. */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guest(vm);
+    return { hart: hartContextState(g.hart), vcpu: g.vcpu.save() };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const hart = hartContextFrom(state.record('hart'), [], [[0, false]]);
+    this.adopt(vm, VirtualCpu.from(state.record('vcpu')), hart);
   }
 
   enter(vm: Vm): void {
@@ -130,7 +142,7 @@ export class TrapEmulate implements Strategy {
     const r = g.shadow.fault(ctx, v.mode, exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
     if (r.kind === 'guest') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
-    return emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, tval) => this.reflect(vm, g, { ...exit, cause, tval }, 'guest-fault'));
+    return emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, tval) => this.reflect(vm, g, { ...exit, cause, tval }, 'guest-fault'), { va: exit.tval ?? 0n, gpa: r.gpa });
   }
 
   /** The guest takes a trap the VMM saw first: its kernel's handler runs in virtual S. */

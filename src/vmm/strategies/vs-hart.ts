@@ -13,6 +13,9 @@ import { HartContext, VS_GUEST_CSRS, switchIn, switchOut } from '../world-switch
 import { RESUME, type ExitAction } from '../strategy.js';
 import type { Vm } from '../vm.js';
 
+/** The modes a guest runs in under the hardware-assisted strategies: VU and VS. */
+export const VS_MODES: readonly [number, boolean][] = [[0, true], [1, true]];
+
 /** A guest in VS: its hart context, starting in VS at the kernel's entry with every owned CSR zero. */
 export const vsContext = (entry: bigint): HartContext => new HartContext(VS_GUEST_CSRS, entry, 1, true);
 
