@@ -39,10 +39,7 @@ export function init(ramBytes: u64): i32 {
   if (needPages > have && memory.grow(needPages - have) < 0) return -1;
   memory.fill(STATE_BASE, 0, STATE_SIZE);
   store<u64>(S_ramSize, ramBytes);
-  // Pages that memory.grow added are zero (Wasm spec); only RAM that was already there is cleared.
-  // Writing 128 MiB of zeros would touch every page: ~0.35 s of start-up for each new machine.
-  const oldEnd = <u64>have << 16;
-  if (oldEnd > <u64>RAM_BASE) memory.fill(RAM_BASE, 0, <usize>min(ramBytes, oldEnd - <u64>RAM_BASE));
+  memory.fill(RAM_BASE, 0, <usize>ramBytes);
   memory.fill(PAGE_FLAGS_BASE, 0, PAGE_FLAGS_SIZE);
   store<u64>(S_tlbTagged, 1);
   tlbConfigure(64, 4);
