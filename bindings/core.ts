@@ -4,7 +4,6 @@
  * with its own linear memory. Works unchanged in Node and in a browser.
  */
 import { WASM_BASE64 as RELEASE } from '../build/core.release.js';
-import { WASM_BASE64 as DEBUG } from '../build/core.debug.js';
 
 /** The raw exports of the core (see assembly/index.ts). */
 export interface CoreExports {
@@ -69,7 +68,9 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 export function coreModule(flavor: CoreFlavor = 'release'): Promise<WebAssembly.Module> {
   let m = modules.get(flavor);
   if (!m) {
-    m = WebAssembly.compile(decodeBase64(flavor === 'release' ? RELEASE : DEBUG));
+    // The debug build is loaded only when asked for: start-up and a page's download stay small.
+    m = flavor === 'release' ? WebAssembly.compile(decodeBase64(RELEASE))
+      : import('../build/core.debug.js').then((d) => WebAssembly.compile(decodeBase64(d.WASM_BASE64)));
     modules.set(flavor, m);
   }
   return m;

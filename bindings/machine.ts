@@ -7,6 +7,7 @@ import { instantiateCore, type CoreExports, type CoreFlavor } from './core.js';
 import { STATE, STATE_WORDS, COUNTER_FIELDS, CONSTANTS, REGIONS, type StateField } from './gen/layout.js';
 import { EXIT_REASONS, type ExitRecord } from './exit.js';
 
+/** Physical address where guest RAM starts (0x8000_0000, as on QEMU `virt`). */
 export const RAM_BASE = BigInt(CONSTANTS.RAM_GUEST_BASE);
 const RING_CAPACITY = CONSTANTS.RING_SIZE - 8;
 
@@ -73,8 +74,10 @@ export const CLOCK_FIELDS = ['cnt_instret', 'cnt_cycles', 'mtimeOffset', 'cycleO
 /** Instructions per call into the core. */
 const SLICE = 1 << 22;
 
+/** Thrown for a bad argument to a machine (a range outside RAM, a bad register, a bad configuration); the machine is unchanged. */
 export class MachineError extends Error {}
 
+/** One RISC-V hart with its RAM and devices, on its own instance of the Wasm core. Create one with {@link Machine.create}; several live side by side. */
 export class Machine {
   private constructor(
     private readonly core: CoreExports,
@@ -210,8 +213,10 @@ export class Machine {
 
   // --- registers ---
   getReg(i: number): bigint { this.checkReg(i); return i === 0 ? 0n : this.word('x', i); }
+  /** Sets integer register x`i` (writes to x0 are ignored). */
   setReg(i: number, v: bigint): void { this.checkReg(i); if (i !== 0) this.setWord('x', v, i); }
   private checkReg(i: number) { if (!Number.isInteger(i) || i < 0 || i > 31) throw new MachineError(`no register x${i}`); }
+  /** The program counter (exact between runs). */
   get pc(): bigint { return this.word('pc'); }
   set pc(v: bigint) { this.setWord('pc', v); }
   /** Current privilege: 0 U, 1 S, 3 M. */
@@ -232,10 +237,12 @@ export class Machine {
 
   // --- CSRs ---
   csrExists(csr: number): boolean { return this.core.csrExists(csr) !== 0; }
+  /** Reads a CSR as the hardware holds it (no privilege check); throws for a CSR that does not exist. */
   readCsr(csr: number): bigint {
     if (!this.csrExists(csr)) throw new MachineError(`no CSR 0x${csr.toString(16)}`);
     return BigInt.asUintN(64, this.core.csrRead(csr));
   }
+  /** Writes a CSR with its WARL rules applied (no privilege check); throws for a CSR that does not exist. */
   writeCsr(csr: number, v: bigint): void {
     if (!this.core.csrWrite(csr, BigInt.asUintN(64, v))) throw new MachineError(`no CSR 0x${csr.toString(16)}`);
   }
@@ -250,9 +257,11 @@ export class Machine {
     }
     return this.core.ramBase() + Number(off);
   }
+  /** A copy of `len` bytes of RAM at physical address `pa`; throws outside RAM. */
   readPhys(pa: bigint, len: number): Uint8Array {
     return new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, len), len).slice();
   }
+  /** Writes bytes into RAM at physical address `pa` (cached decoded code there is dropped); throws outside RAM. */
   writePhys(pa: bigint, bytes: Uint8Array): void {
     new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, bytes.length), bytes.length).set(bytes);
     this.core.hostWrote(pa, BigInt(bytes.length));
@@ -262,7 +271,9 @@ export class Machine {
     new Uint8Array(this.core.memory.buffer, this.ramOffset(pa, len), len).fill(0);
     this.core.hostWrote(pa, BigInt(len));
   }
+  /** The little-endian 64-bit word of RAM at `pa`. */
   read64(pa: bigint): bigint { return this.bytes.getBigUint64(this.ramOffset(pa, 8), true); }
+  /** Writes a little-endian 64-bit word of RAM at `pa`. */
   write64(pa: bigint, v: bigint): void {
     this.bytes.setBigUint64(this.ramOffset(pa, 8), BigInt.asUintN(64, v), true);
     this.core.hostWrote(pa, 8n);

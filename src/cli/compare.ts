@@ -1,89 +1,114 @@
 /** `vmlab compare`: every workload under every strategy, priced by the cost model, against native. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import Table from 'cli-table3';
-import cliProgress from 'cli-progress';
-import { parseImage, LoadError } from '../loader/index.js';
+import { writeFile } from 'node:fs/promises';
+import { parseImage } from '../loader/index.js';
 import { GUEST_RAM_BASE } from '../vmm/vm.js';
 import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
 import type { HartProfile } from '../../bindings/machine.js';
 import { DEFAULT_COST, withOverrides, parseAssignment, CostError, type CostModel } from '../cost/model.js';
 import { WORKLOADS, workload } from '../compare/workloads.js';
-import { runMeasured, GUEST_RAM, type RunResult } from '../compare/run.js';
-import { buildRows, topExits, compact, type Row } from '../compare/report.js';
+import { GUEST_RAM, type Hardware, type RunResult } from '../compare/run.js';
+import { buildRows } from '../compare/report.js';
+import { planCells, imageRef, type CompareCell } from '../compare/cell.js';
+import { FORMATS, type FormatName } from '../compare/formats/index.js';
+import { chartSvg } from '../compare/chart.js';
+import { runSweep } from '../sweep/pool.js';
+import { wantsColour, progressBar } from './terminal.js';
+import { guestImage } from '../package-files.js';
+import { readJsonLines, jsonLines } from './json-lines.js';
 
-export const DEFAULT_IMAGE = fileURLToPath(new URL('../../guests/build/minios.elf', import.meta.url));
+export const DEFAULT_IMAGE = guestImage('minios.elf');
 
 export interface CompareOptions {
   workloads: string[];
   strategies: StrategyName[];
+  format: FormatName;
   json?: boolean;
+  wide?: boolean;
+  plot?: string;
+  jobs?: number;
   cost?: string;
   set?: string[];
   count?: string[];
   image?: string;
   walkCaches?: { pwc: boolean; ntlb: boolean };
   profile?: HartProfile;
+  /** Print the cells as JSON Lines instead of running them. */
+  plan?: boolean;
+  /** Build the table from results (JSON Lines of `vmlab cell`) instead of running the cells. */
+  from?: string;
+}
+
+/** The cells the options describe; throws (CostError or a file/loader error) naming what was wrong. */
+async function cellsOf(opts: CompareOptions): Promise<{ cells: CompareCell[]; cost: CostModel; runs?: RunResult[] }> {
+  let cost = DEFAULT_COST;
+  if (opts.cost) cost = withOverrides(cost, JSON.parse(readFileSync(opts.cost, 'utf8')));
+  if (opts.set?.length) cost = withOverrides(cost, opts.set.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
+  const counts = new Map(opts.workloads.map((w) => [w, workload(w).count]));
+  for (const c of opts.count ?? []) {
+    const m = /^(\w+)=(\d+)$/.exec(c);
+    if (!m || !counts.has(m[1])) throw new CostError(`--count ${c}: expected <workload>=<iterations> for one of ${opts.workloads.join(', ')}`);
+    counts.set(m[1], Number(m[2]));
+  }
+  const path = opts.image ?? DEFAULT_IMAGE;
+  const bytes = readFileSync(path);
+  parseImage(bytes, { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) }); // refused here, before any worker starts
+  const hardware: Hardware = { walkCaches: opts.walkCaches, profile: opts.profile };
+  const cells = planCells({
+    image: await imageRef(path, bytes), workloads: [...counts].map(([name, count]) => ({ name, count })),
+    strategies: opts.strategies, hardware, cost,
+  });
+  return { cells, cost };
+}
+
+/** Results of `vmlab cell`, each checked for the fields the table reads. */
+function resultsFrom(file: string): RunResult[] {
+  return readJsonLines(file).map((v, i) => {
+    const r = v as RunResult;
+    if (typeof r?.workload !== 'string' || typeof r.strategy !== 'string' || typeof r.counts?.instructions !== 'number' || typeof r.outcome !== 'string') {
+      throw new Error(`${file}:${i + 1}: not a cell result (vmlab cell prints them)`);
+    }
+    return r;
+  });
 }
 
 export async function compareCommand(opts: CompareOptions): Promise<number> {
-  let cost: CostModel;
-  const counts = new Map<string, number>();
-  let image;
+  let plan;
   try {
-    cost = DEFAULT_COST;
-    if (opts.cost) cost = withOverrides(cost, JSON.parse(readFileSync(opts.cost, 'utf8')));
-    if (opts.set?.length) cost = withOverrides(cost, opts.set.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
-    for (const w of opts.workloads) counts.set(w, workload(w).count);
-    for (const c of opts.count ?? []) {
-      const m = /^(\w+)=(\d+)$/.exec(c);
-      if (!m || !counts.has(m[1])) throw new CostError(`--count ${c}: expected <workload>=<iterations> for one of ${opts.workloads.join(', ')}`);
-      counts.set(m[1], Number(m[2]));
-    }
-    image = parseImage(readFileSync(opts.image ?? DEFAULT_IMAGE), { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
+    plan = await cellsOf(opts);
+    if (opts.from) plan.runs = resultsFrom(opts.from);
   } catch (e) {
-    if (e instanceof CostError || e instanceof LoadError || e instanceof SyntaxError || (e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof Error) {
-      process.stderr.write(`vmlab compare: ${(e as Error).message}\n`);
+    process.stderr.write(`vmlab compare: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { cells, cost } = plan;
+  if (opts.plan) { process.stdout.write(jsonLines(cells)); return 0; }
+  let runs = plan.runs;
+  if (!runs) {
+    const progress = progressBar(process.stderr, cells.length, 'compare');
+    try {
+      runs = await runSweep('compare-cell', cells, {
+        threads: opts.jobs,
+        onDone: (i) => progress.tick(`${cells[i].workload} under ${cells[i].strategy}`),
+      });
+    } finally {
+      progress.stop();
+    }
+  }
+  const rows = buildRows(runs, cost);
+  const format: FormatName = opts.json ? 'json' : opts.format;
+  process.stdout.write(FORMATS[format](rows, { wide: opts.wide, colour: format === 'table' && wantsColour(process.stdout), cost }) + '\n');
+  if (opts.plot) {
+    try {
+      await writeFile(opts.plot, await chartSvg(rows));
+    } catch (e) {
+      process.stderr.write(`vmlab compare: cannot write the plot ${opts.plot}: ${(e as Error).message}\n`);
       return 2;
     }
-    throw e;
   }
-  const strategies: StrategyName[] = opts.strategies.includes('native') ? opts.strategies : ['native', ...opts.strategies];
-  const total = opts.workloads.length * strategies.length;
-  const bar = opts.json ? undefined : new cliProgress.SingleBar({ format: 'compare [{bar}] {value}/{total} {task}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
-  bar?.start(total, 0, { task: '' });
-  const runs: RunResult[] = [];
-  for (const w of opts.workloads) {
-    for (const s of strategies) {
-      bar?.update({ task: `${w} under ${s}` });
-      runs.push(await runMeasured(image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches, profile: opts.profile }));
-      bar?.increment();
-    }
-  }
-  bar?.stop();
-  const rows = buildRows(runs, cost);
-  if (opts.json) process.stdout.write(JSON.stringify({ cost, runs: rows }, null, 2) + '\n');
-  else process.stdout.write(renderTable(rows) + '\n');
   const bad = rows.filter((r) => !r.matchesNative || r.outcome !== 'halt 0');
   for (const r of bad) process.stderr.write(`vmlab compare: ${r.workload} under ${r.strategy}: ${r.outcome}, output ${r.matchesNative ? 'matches' : 'DIFFERS from'} native\n`);
   return bad.length ? 1 : 0;
-}
-
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(x >= 0.995 ? 0 : 1)}%` : '—');
-const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
-
-export function renderTable(rows: Row[]): string {
-  const t = new Table({
-    head: ['workload', 'strategy', 'vs native (modelled)', 'wall vs native', 'instructions', 'exits', 'largest exit kinds', 'PT writes trapped', 'TLB miss rate', 'refs / miss'],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right'],
-  });
-  for (const r of rows) {
-    // A run that did not end as native did (it crashed, or printed something else) has no performance to compare.
-    const wrong = r.outcome !== 'halt 0' || !r.matchesNative;
-    t.push([r.workload, r.strategy, wrong ? `wrong (${r.outcome})` : pct(r.relativeToNative), wrong ? '—' : ratio(r.wallRatio), compact(r.instructions), compact(r.totalExits), topExits(r.exits),
-      compact(r.ptWrites), `${(r.tlbMissRate * 100).toFixed(2)}%`, r.refsPerMiss.toFixed(1)]);
-  }
-  return t.toString();
 }
 
 export const ALL_WORKLOADS = WORKLOADS.map((w) => w.name);

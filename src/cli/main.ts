@@ -8,6 +8,9 @@ import { hostCommand } from './host.js';
 import { cloudCommand } from './cloud.js';
 import { classifyCommand } from './classify.js';
 import { HART_PROFILES } from '../../bindings/machine.js';
+import { cellCommand } from './cell.js';
+import { FORMAT_NAMES } from '../compare/formats/index.js';
+import { defaultThreads } from '../sweep/pool.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
@@ -16,6 +19,7 @@ import { parseList } from './options.js';
 const profileOption = (what: string) =>
   new Option('--profile <profile>', `${what}: standard or critical (docs/BT.md)`).default('standard').argParser((t) => parseList(t, HART_PROFILES, 'profile')[0]);
 
+/** Runs the vmlab command line on `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command()
@@ -49,13 +53,19 @@ export async function main(argv: string[]): Promise<number> {
     .description('run each workload natively and under each VMM strategy; print performance relative to native and why')
     .addOption(new Option('--workloads <list>', `comma-separated: ${ALL_WORKLOADS.join(', ')}`).default(ALL_WORKLOADS, 'all').argParser((t) => parseList(t, ALL_WORKLOADS, 'workload')))
     .addOption(new Option('--strategies <list>', `comma-separated: ${ALL_STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(ALL_STRATEGIES, 'all').argParser((t) => parseList(t, ALL_STRATEGIES, 'strategy')))
-    .option('--json', 'print the results as JSON (no progress bar)')
+    .addOption(new Option('--format <format>', 'output: table, markdown, csv or json').choices(FORMAT_NAMES).default('table'))
+    .addOption(new Option('--json', 'the same as --format json').conflicts('format'))
+    .option('--wide', 'table and markdown: the explanation columns too (exit kinds, cycle breakdown); wider than 120 columns')
+    .option('--plot <file.svg>', 'also write a bar chart of performance vs native per workload and strategy (SVG)')
+    .addOption(new Option('--jobs <n>', 'worker threads running the cells (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
     .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
     .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, translate, exit.<kind> (exit.callout for every callout of bt)')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .addOption(profileOption('the hart\'s ISA profile for every run (critical: trap-and-emulate cannot virtualize it)'))
+    .option('--plan', 'print the cells (one JSON job description a line) instead of running them: for `vmlab cell` or a job engine')
+    .option('--from <results.jsonl>', 'build the table from cell results (`vmlab cell` output) instead of running the cells')
     .action(async (opts) => { code = await compareCommand(opts); });
 
   program
@@ -88,6 +98,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'every form\'s classification as JSON')
     .option('--all', 'list every form, not only the sensitive ones, one row each')
     .action(async (opts) => { code = await classifyCommand(opts); });
+
+  program
+    .command('cell')
+    .description('run compare cells given as JSON Lines (from `vmlab compare --plan`); print their results as JSON Lines, in order')
+    .argument('[file]', 'cells, one JSON object a line (default: standard input)')
+    .addOption(new Option('--jobs <n>', 'worker threads (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
+    .action(async (file: string | undefined, opts) => { code = await cellCommand(file, opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

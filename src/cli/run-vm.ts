@@ -4,7 +4,6 @@
  * the exits by kind and the VMM's work.
  */
 import { readFileSync } from 'node:fs';
-import Table from 'cli-table3';
 import { Machine, type HartProfile } from '../../bindings/machine.js';
 import { parseImage, LoadError } from '../loader/index.js';
 import { HostMemory } from '../vmm/frames.js';
@@ -12,6 +11,8 @@ import { Vm, GUEST_RAM_BASE } from '../vmm/vm.js';
 import { runVm } from '../vmm/runner.js';
 import { makeStrategy } from '../compare/run.js';
 import type { StrategyName } from '../vmm/strategy.js';
+import { vmStats } from '../vmm/stats.js';
+import { statsTable } from './stats-table.js';
 
 /** Host memory the VMM keeps for its own tables, beside the guest's RAM. */
 const VMM_BYTES = 32 << 20;
@@ -78,20 +79,5 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
 }
 
 function printVmStats(machine: Machine, vm: Vm, seconds: number, details: [string, number][]): void {
-  const n = (v: number | bigint) => v.toLocaleString('en-US');
-  const c = machine.counters();
-  const t = new Table({ head: ['counter', 'value'], style: { head: [], border: [] } });
-  t.push(['guest instructions', n(machine.instructions)], ['seconds', seconds.toFixed(3)]);
-  t.push(['exits', n(vm.stats.totalExits)]);
-  for (const [kind, count] of [...vm.stats.exits].sort((a, b) => b[1] - a[1])) t.push([`  ${kind}`, n(count)]);
-  const s = vm.stats;
-  t.push(['instructions emulated', n(s.emulated)], ['traps reflected into the guest', n(s.reflected)]);
-  t.push(['guest page-table writes trapped', n(s.ptWrites)], ['hidden faults (shadow fills)', n(s.hiddenFaults)]);
-  t.push(['shadow PTE updates', n(s.shadowUpdates)], ['guest PTEs read by the VMM', n(s.guestWalkRefs)], ['TLB flushes by the VMM', n(s.vmmFlushes)]);
-  t.push(['world switches', n(s.switches)], ['shadow reclaims (VMM pool full)', n(s.shadowReclaims)], ['VMM pages used (peak / reserved)', `${n(vm.vmm.peak)} / ${n(vm.vmm.pages)}`]);
-  t.push(['console bytes (kept / dropped)', `${n(vm.consoleLog.total - vm.consoleLog.dropped)} / ${n(vm.consoleLog.dropped)}`]);
-  t.push(['page walks / references', `${n(c.walks as bigint)} / ${n(c.walkRefs as bigint)} (G-stage ${n(c.walkRefsG as bigint)})`]);
-  if (s.translated) t.push(['guest instructions translated', n(s.translated)]);
-  for (const [what, count] of details) t.push([what, n(count)]);
-  process.stderr.write(t.toString() + '\n');
+  process.stderr.write(statsTable(vmStats(machine, vm, seconds, details)) + '\n');
 }

@@ -1,11 +1,12 @@
 /** `vmlab run FILE`: boot a guest, connect its console, exit with its exit code. */
 import { readFileSync } from 'node:fs';
-import Table from 'cli-table3';
 import { boot } from '../machine/boot.js';
 import { runSession, type SessionResult } from '../machine/session.js';
 import { LoadError } from '../loader/index.js';
 import { disassemble } from '../isa/disasm.js';
 import { MachineError, type Machine, type HartProfile } from '../../bindings/machine.js';
+import { machineStats } from '../machine/stats.js';
+import { statsTable } from './stats-table.js';
 
 export interface RunOptions {
   mem: number;
@@ -99,37 +100,5 @@ function traceInstructions(machine: Machine, n: number): void {
 }
 
 function printStats(machine: Machine, r: SessionResult): void {
-  const c = machine.counters() as Record<string, bigint & bigint[]>;
-  const n = (v: bigint | number) => v.toLocaleString('en-US');
-  const types = ['read', 'write', 'fetch'];
-  const t = new Table({ head: ['counter', 'value'], style: { head: [], border: [] } });
-  const mips = Number(r.instructions) / r.seconds / 1e6;
-  t.push(['instructions', n(c.instret)], ['seconds', r.seconds.toFixed(3)], ['MIPS', mips.toFixed(1)]);
-  const byMode = c.instretByMode as unknown as bigint[];
-  t.push(['  in M / S (HS) / U', `${n(byMode[3])} / ${n(byMode[1])} / ${n(byMode[0])}`]);
-  if (byMode[4] + byMode[5] > 0n) t.push(['  in VS / VU', `${n(byMode[5])} / ${n(byMode[4])}`]);
-  const to = c.trapsTo as unknown as bigint[];
-  t.push(['exceptions', n(c.exceptions)], ['interrupts', n(c.interrupts)], ['traps taken into M / HS / VS', `${n(to[0])} / ${n(to[1])} / ${n(to[2])}`]);
-  for (let i = 0; i < 3; i++) {
-    const hits = (c.tlbHits as unknown as bigint[])[i], misses = (c.tlbMisses as unknown as bigint[])[i];
-    const rate = hits + misses > 0n ? ` (${((Number(misses) / Number(hits + misses)) * 100).toFixed(2)}% miss)` : '';
-    t.push([`TLB ${types[i]} hits / misses`, `${n(hits)} / ${n(misses)}${rate}`]);
-  }
-  const walks = c.walks as unknown as bigint;
-  t.push(['page walks', n(walks)], ['walk memory refs', `${n(c.walkRefs)}${walks > 0n ? ` (${(Number(c.walkRefs) / Number(walks)).toFixed(2)} per walk)` : ''}`]);
-  t.push(['TLB flushes all / asid / page', `${n(c.tlbFlushAll)} / ${n(c.tlbFlushAsid)} / ${n(c.tlbFlushPage)}`]);
-  if (c.tlbHitsVirt + c.tlbMissesVirt > 0n) {
-    t.push(['  guest (V=1) TLB hits / misses', `${n(c.tlbHitsVirt)} / ${n(c.tlbMissesVirt)}`]);
-    t.push(['  HFENCE.VVMA / HFENCE.GVMA / switch flushes', `${n(c.tlbFlushVvma)} / ${n(c.tlbFlushGvma)} / ${n(c.tlbFlushSwitch)}`]);
-    t.push(['  of the walk refs: G-stage', n(c.walkRefsG)]);
-    const [hits, misses, flushes] = ['vmidTlbHits', 'vmidTlbMisses', 'vmidTlbFlushes'].map((k) => c[k] as unknown as bigint[]);
-    for (let v = 0; v < 16; v++) {
-      if (hits[v] + misses[v] > 0n) t.push([`  VMID ${v} (mod 16): hits / misses / flushes`, `${n(hits[v])} / ${n(misses[v])} / ${n(flushes[v])}`]);
-    }
-  }
-  t.push(['TLB evictions', n(c.tlbEvictions)], ['page faults', n(c.pageFaults)]);
-  t.push(['walk caches: PWC hits / misses, NTLB hits / misses', `${n(c.pwcHits)} / ${n(c.pwcMisses)}, ${n(c.ntlbHits)} / ${n(c.ntlbMisses)}`]);
-  t.push(['decoded instructions / pages', `${n(c.decodes)} / ${n(c.decodedPages)}`], ['stores to decoded code', n(c.codeWrites)]);
-  t.push(['device accesses', n(c.mmio)]);
-  process.stderr.write(t.toString() + '\n');
+  process.stderr.write(statsTable(machineStats(machine, r)) + '\n');
 }

@@ -5,6 +5,7 @@
 import { modelledCycles, type CostModel, type CycleBreakdown } from '../cost/model.js';
 import type { RunResult } from './run.js';
 
+/** One line of a comparison: a run priced and set against native. */
 export interface Row {
   workload: string;
   strategy: string;
@@ -32,6 +33,7 @@ export function resultLine(output: string, workload: string): string {
   return output.split('\n').find((l) => l.startsWith(`${workload} n=`)) ?? '';
 }
 
+/** Prices every run and sets each against the native run of its workload. */
 export function buildRows(runs: RunResult[], cost: CostModel): Row[] {
   const natives = new Map(runs.filter((r) => r.strategy === 'native').map((r) => [r.workload, r]));
   return runs.map((r) => {
@@ -65,6 +67,7 @@ export function topExits(exits: Record<string, number>, n = 3): string {
   return parts.length ? parts.join(', ') : '—';
 }
 
+/** 12345678 -> 12.3M, 45678 -> 46k. */
 export function compact(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (n >= 1e4) return `${Math.round(n / 1e3)}k`;

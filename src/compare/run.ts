@@ -8,7 +8,7 @@ import { loadImage } from '../machine/boot.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm } from '../vmm/vm.js';
 import { runVm } from '../vmm/runner.js';
-import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js';
+import { STRATEGIES, type Strategy, type StrategyContext, type StrategyName } from '../vmm/strategy.js';
 import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
@@ -18,13 +18,15 @@ import { readCounts, total } from '../cost/counts.js';
 import { bootargs } from './workloads.js';
 import { ConsoleLog } from '../vmm/console.js';
 
+/** Bytes of guest RAM a comparison run gets. */
 export const GUEST_RAM = 64 << 20;
 const VMM_RAM = 32 << 20;
 const MAX_INSTRUCTIONS = 4e9;
 
+/** One comparison run: the guest's outcome and output, its counters and its wall time. */
 export interface RunResult {
   workload: string;
-  strategy: StrategyName;
+  strategy: string;
   count: number;
   /** How the guest ended: 'halt 0' is success. */
   outcome: string;
@@ -45,7 +47,7 @@ const sum = total;
  * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
  * measure, cancels out. The output is the full run's.
  */
-export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}): Promise<RunResult> {
   const full = await runOne(image, workload, count, strategy, hw);
   const base = await runOne(image, workload, 0, strategy, hw);
   const d = (a: number, b: number) => Math.max(0, a - b);
@@ -79,7 +81,8 @@ export interface Hardware {
 }
 
 /** Runs `workload` `count` times under `strategy` on a fresh machine. */
-export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}): Promise<RunResult> {
+  if (!isStrategyName(strategy)) throw new Error(`unknown strategy "${strategy}" (known: ${STRATEGIES.join(', ')})`);
   const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
   const at = image.symbols.get('minios_bootargs');
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
@@ -97,6 +100,9 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   return result(machine, workload, count, strategy, outcome.kind === 'halt' ? `halt ${outcome.code}` : outcome.kind === 'crash' ? `crash: ${outcome.why}` : 'budget',
     vm.console, wallMs, vm.stats);
 }
+
+/** Whether `name` is a strategy of this build (cells name strategies as plain strings). */
+export const isStrategyName = (name: string): name is StrategyName => (STRATEGIES as string[]).includes(name);
 
 /** A strategy by name; `bt` takes its options (the adaptive thresholds, counting in-TC emulations). */
 export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext, bt: BtOptions = {}): Strategy {
@@ -134,7 +140,7 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
   return result(machine, workload, count, 'native', outcome, console.text(), wallMs, undefined);
 }
 
-function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,
+function result(machine: Machine, workload: string, count: number, strategy: string, outcome: string, output: string,
   wallMs: number, stats: Vm['stats'] | undefined): RunResult {
   const c = machine.counters();
   return {

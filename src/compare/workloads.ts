@@ -10,6 +10,7 @@ export interface Workload {
   count: number;
 }
 
+/** The workloads `vmlab compare` runs, with their default sizes. */
 export const WORKLOADS: Workload[] = [
   { name: 'compute', about: 'a compute loop (s += i): no privileged operations at all', count: 20_000_000 },
   { name: 'getppid', about: 'a getppid() loop: one system call per iteration', count: 50_000 },
@@ -17,6 +18,7 @@ export const WORKLOADS: Workload[] = [
   { name: 'tlb', about: 'large[(4096*i+i) % S] = 1 + large[i % S] over 4 MiB: a TLB miss per iteration', count: 500_000 },
 ];
 
+/** A workload by name; throws naming the known ones. */
 export function workload(name: string): Workload {
   const w = WORKLOADS.find((x) => x.name === name);
   if (!w) throw new Error(`unknown workload "${name}" (known: ${WORKLOADS.map((x) => x.name).join(', ')})`);

@@ -7,6 +7,7 @@
  * Every constant has a documented default and can be overridden (a JSON file, or key=value).
  */
 
+/** The constants of the cost model, in cycles. */
 export interface CostModel {
   /** Cycles per guest instruction. */
   cpi: number;
@@ -71,6 +72,7 @@ export interface RunCounts {
   translated: number;
 }
 
+/** Modelled cycles of a run, in total and by what they were spent on. */
 export interface CycleBreakdown {
   total: number;
   instructions: number;
@@ -80,6 +82,7 @@ export interface CycleBreakdown {
   vmm: number;
 }
 
+/** Prices what a run did with a cost model. */
 export function modelledCycles(c: RunCounts, m: CostModel): CycleBreakdown {
   const instructions = c.instructions * m.cpi;
   const walks = c.walkRefs * m.memRef;
@@ -96,6 +99,7 @@ export function exitCost(m: CostModel, kind: string): number {
   return m.exit[kind] ?? m.exit[kind.split(':')[0]] ?? m.exit.default ?? 0;
 }
 
+/** A bad cost override (unknown key, not a non-negative number). */
 export class CostError extends Error {}
 
 /**

@@ -6,6 +6,7 @@
 import type { Machine } from '../../bindings/machine.js';
 import type { ExitRecord } from '../../bindings/exit.js';
 
+/** Options of {@link runSession}. */
 export interface SessionOptions {
   /** Most instructions (and traps) to run (default: no limit). */
   maxInstructions?: number;
@@ -25,6 +26,7 @@ export interface SessionOptions {
   onIdle?: () => Promise<boolean>;
 }
 
+/** How a session ended. */
 export type Outcome =
   | { kind: 'halt'; code: number }
   | { kind: 'budget' }
@@ -32,6 +34,7 @@ export type Outcome =
   | { kind: 'trap'; exit: ExitRecord }
   | { kind: 'mmio'; exit: ExitRecord };
 
+/** What {@link runSession} returns: the outcome, the instructions retired, the wall time and the last exit. */
 export interface SessionResult {
   outcome: Outcome;
   instructions: bigint;

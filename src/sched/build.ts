@@ -2,8 +2,8 @@
  * A scenario made real: one machine whose memory HostMemory deals out to the VMs, each VM its guest
  * image booted under its strategy, every VM a vCPU of one host under the scenario's scheduler.
  */
+import { guestImage } from '../package-files.js';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Machine } from '../../bindings/machine.js';
 import { parseImage, type LoadedImage } from '../loader/index.js';
 import { HostMemory } from '../vmm/frames.js';
@@ -21,7 +21,7 @@ import type { Scheduler } from './scheduler.js';
 import { DriverDomain } from './dom0.js';
 import { DOM0 } from './scenario.js';
 
-export const DEFAULT_IMAGE = fileURLToPath(new URL('../../guests/build/minios.elf', import.meta.url));
+export const DEFAULT_IMAGE = guestImage('minios.elf');
 const MIB = 1 << 20;
 /** The VMM's own memory (G-stage and shadow tables): a base and a share per VM. */
 const vmmBytes = (vms: number): number => (16 + 16 * vms) * MIB;

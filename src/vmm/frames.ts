@@ -15,6 +15,7 @@ import { OutOfMemory } from './errors.js';
 import { TagAllocator } from './tags.js';
 
 export { OutOfMemory };
+/** Bytes of a page frame. */
 export const PAGE = 4096n;
 const NO_OWNER = -1;
 /** VMM pages a VM reserves unless told otherwise (4 MiB: minios's busiest workload under shadow paging peaks well below). */
@@ -75,6 +76,7 @@ export class VmmPool {
 
 interface Extent { base: bigint; pages: number }
 
+/** The host's physical memory: frames dealt to VMs (interleaved, never contiguous) and the VMM's own pages. */
 export class HostMemory {
   private readonly vmmEnd: bigint;
   /** Unreserved parts of the VMM region. */

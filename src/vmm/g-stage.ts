@@ -12,6 +12,7 @@ const V = 1n;
 const LEAF = 0xdfn;
 export const HGATP_SV39X4 = 8n << 60n;
 
+/** A VM's G-stage (Sv39x4) table built from its p2m, for nested paging. */
 export class GStage {
   readonly root: bigint;
   /** Host pages used by the table (for the accounting of the VMM's memory). */

@@ -33,6 +33,7 @@ export interface HartRunOptions {
 /** The prefix of a crash caused by an exception in the VMM rather than by a decision of it. */
 export const VMM_FAULT = 'VMM fault';
 
+/** Options of {@link runVm}. */
 export interface RunVmOptions {
   /** Most guest instructions (default 2^53); every exit counts as one too, so a guest caught in a loop of faults still ends. */
   maxInstructions?: number;

@@ -57,6 +57,7 @@ function addTo<K, T>(m: Map<K, Set<T>>, k: K, v: T): void {
   s.add(v);
 }
 
+/** Shadow page tables for one VM: built from the guest's tables on faults, kept coherent by write-protecting the guest's page-table pages. */
 export class ShadowPaging {
   private roots = new Map<string, ShadowRoot>();
   /** Guest PTE address -> shadow leaf slots derived from it. */

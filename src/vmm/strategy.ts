@@ -19,6 +19,7 @@ export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'bt', 'hw-s
  * resumes after the WFI once one is (its timer, or an event), and a host may run another VM meanwhile.
  */
 export type ExitAction = { kind: 'resume' } | { kind: 'idle' } | { kind: 'halt'; code: number } | { kind: 'crash'; why: string };
+/** The action that resumes the guest. */
 export const RESUME: ExitAction = { kind: 'resume' };
 export const IDLE: ExitAction = { kind: 'idle' };
 

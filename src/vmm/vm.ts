@@ -8,6 +8,7 @@ import { GuestMemoryError, P2m } from './p2m.js';
 import { DEFAULT_VMM_PAGES, type HostMemory, type VmmPool } from './frames.js';
 import { ConsoleLog, CONSOLE_KEEP } from './console.js';
 
+/** Guest-physical address of a VM's RAM. */
 export const GUEST_RAM_BASE = 0x8000_0000n;
 export const NO_TIMER = 0xffff_ffff_ffff_ffffn;
 
@@ -55,6 +56,7 @@ export interface VmOptions {
   consoleSink?: (bytes: Uint8Array) => void;
 }
 
+/** A virtual machine: its memory, console, timer and counters (how it runs is its strategy's business). */
 export class Vm {
   readonly p2m: P2m;
   /** The VM's share of the VMM region: every table the VMM builds for it comes from here. */

@@ -2,17 +2,17 @@
 // hand of every started hour at the seed's prices plus the traffic fees; the same instance type
 // measures differently on different host generations.
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runVmlab } from '../helpers/cli.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const vmlab = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'vmlab.mjs'), 'cloud', ...args], { encoding: 'utf8', timeout: 300_000 });
+const vmlab = (...args: string[]) => runVmlab(['cloud', ...args], { timeout: 300_000 });
 
 describe('vmlab cloud', () => {
-  it('bills the README example trace as the per-started-hour sum by hand', () => {
-    const r = vmlab(join(ROOT, 'examples', 'cloud-trace.json'), '--json');
+  it('bills the README example trace as the per-started-hour sum by hand', async () => {
+    const r = await vmlab(join(ROOT, 'examples', 'cloud-trace.json'), '--json');
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     // web1 0-4 h: 4 h; web2 0-1.25 h: 2 h; web3 0.5-2.2 h: 2 h (small, $0.06); db 0.5-3 h: 3 h (large, $0.24);
@@ -30,11 +30,11 @@ describe('vmlab cloud', () => {
     expect(Math.abs(ecu.db / 2 - 1)).toBeLessThan(0.1);
   }, 300_000);
 
-  it('refuses a bad trace, naming the field', () => {
+  it('refuses a bad trace, naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmlab-cloud-'));
     const f = join(dir, 't.json');
     writeFileSync(f, JSON.stringify({ hosts: [{ zone: 'us-east-1a', generation: 'xeon-e5430' }], events: [{ atHours: 0, launch: 'a', type: 'tiny', zone: 'us-east-1a', workload: 'compute=1' }] }));
-    const r = vmlab(f);
+    const r = await vmlab(f);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/t\.json: events\[0\]\.type: unknown instance type "tiny"/);
   });

@@ -1,0 +1,7 @@
+/**
+ * The cost model (`vmlab/cost`): what a run did, priced in modelled cycles with constants from the
+ * literature, each documented and overridable.
+ *
+ * @packageDocumentation
+ */
+export * from './model.js';

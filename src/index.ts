@@ -1,0 +1,15 @@
+/**
+ * vmlab: a RISC-V machine (RV64IMAC + Zicsr + H) emulated in WebAssembly, and the tools to boot
+ * and run guests on it. This is the package's main entry (`import { Machine, boot } from 'vmlab'`);
+ * it runs unchanged in Node and in a browser. The VMM, the comparison and the cost model are the
+ * subpaths `vmlab/vmm`, `vmlab/compare` and `vmlab/cost`.
+ *
+ * @packageDocumentation
+ */
+export { Machine, MachineError, RAM_BASE, type MachineOptions, type MachineConfig, type Snapshot } from '../bindings/machine.js';
+export { EXIT_REASONS, type ExitReason, type ExitRecord } from '../bindings/exit.js';
+export { boot, loadImage, type BootOptions } from './machine/boot.js';
+export { runSession, type SessionOptions, type SessionResult, type Outcome } from './machine/session.js';
+export { machineStats, type StatRow } from './machine/stats.js';
+export { parseImage, parseElf, parseRaw, isElf, LoadError, type LoadErrorCode, type LoadedImage, type Segment, type RamRange } from './loader/index.js';
+export { disassemble } from './isa/disasm.js';
