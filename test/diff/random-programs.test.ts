@@ -3,6 +3,7 @@
 // same on vmlab as on qemu-system-riscv64.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { runProgram } from '../helpers/cli.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ describe.skipIf(!haveQemu)('random programs: vmlab and QEMU agree on memory and 
       const image = randomProgram(seed);
       const file = join(dir, `p${seed}.bin`);
       writeFileSync(file, image);
-      const q = spawnSync(QEMU, ['-machine', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-kernel', file], { encoding: 'utf8', timeout: 30_000 });
+      const q = await runProgram(QEMU, ['-machine', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-kernel', file], { timeout: 30_000 });
       expect(q.status).toBe(0);
       const v = await onVmlab(image);
       expect(v.split('\n').length).toBe(513);

@@ -22,3 +22,15 @@ export function runVmlab(args: string[], options: { timeout?: number; env?: Node
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** Runs any program to its end, asynchronously (as runVmlab does for vmlab). */
+export function runProgram(file: string, args: string[], options: { timeout?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { timeout: options.timeout ?? 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
