@@ -289,6 +289,28 @@ export class Machine {
   }
   /** RAM pages not present now. */
   get absentPages(): number { return this.core.pagesAbsent(); }
+  // Page-granular access by page index (from RAM_BASE): what migration moves, without BigInt.
+  private ramView?: Uint8Array;
+  private get ram(): Uint8Array {
+    const buf = this.core.memory.buffer;
+    if (this.ramView?.buffer !== buf) this.ramView = new Uint8Array(buf, this.core.ramBase(), this.ramBytes);
+    return this.ramView;
+  }
+  private checkPage(i: number): number {
+    if (!Number.isInteger(i) || i < 0 || i >= this.ramBytes / 4096) throw new MachineError(`page ${i} is outside RAM (${this.ramBytes / 4096} pages)`);
+    return i * 4096;
+  }
+  /** RAM page `i` as a view: valid until the machine runs or its memory is written again (copy it to keep it). */
+  pageView(i: number): Uint8Array { const o = this.checkPage(i); return this.ram.subarray(o, o + 4096); }
+  /** Writes the whole of RAM page `i` (4096 bytes): dirty-logged, decoded code dropped, and present from now on. */
+  writePage(i: number, data: Uint8Array): void {
+    const o = this.checkPage(i);
+    if (data.length !== 4096) throw new MachineError(`a page is 4096 bytes, not ${data.length}`);
+    this.ram.set(data, o);
+    this.core.hostWrotePage(i);
+  }
+  /** Whether RAM page `i` is not present. */
+  isPageAbsent(i: number): boolean { this.checkPage(i); return this.core.pageAbsentAt(i) !== 0; }
   /** Whether the RAM page of `pa` is not present. */
   isAbsent(pa: bigint): boolean { return this.core.pageAbsent(BigInt.asUintN(64, pa)) !== 0; }
 

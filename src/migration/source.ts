@@ -60,13 +60,22 @@ export class MigrationFailed extends Error {
 }
 
 const BATCH = 256;
+/** Wall time of one guest slice between two looks at the link. */
+const SLICE_MS = 1;
 const POSTCOPY_BATCH = 32;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldToIo = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Migrates `vm` over `channel`; resolves with the figures, or rejects with a MigrationFailed. */
 export function migrate(vm: HostedVm, channel: Channel, options: SourceOptions = {}): Promise<MigrationReport> {
-  return new Source(vm, channel, options).run();
+  let source: Source;
+  try {
+    source = new Source(vm, channel, options);
+  } catch (e) {
+    channel.close();
+    return Promise.reject(new MigrationFailed(`migration not started: ${(e as Error).message}; the VM goes on here`, 'setup', true));
+  }
+  return source.run();
 }
 
 class Source {
@@ -157,6 +166,8 @@ class Source {
   }
 
   private instructionsRun = 0;
+  /** Instructions per guest slice: at most sliceInstructions, adapted to take about SLICE_MS. */
+  private slice = 10_000;
 
   /** Sends the pages of a bitmap in batches; zero pages as their numbers only. */
   private async sendPages(pages: PageBitmap, how: { limited: boolean; guestRuns: boolean; batch: number }, only?: (gfn: number) => boolean): Promise<PhaseReport> {
@@ -212,11 +223,13 @@ class Source {
   private runGuest(): boolean {
     const now = performance.now();
     if (now < this.wakeAt) return false;
-    const r = this.vm.run(this.o.sliceInstructions);
-    this.instructionsRun += this.o.sliceInstructions;
+    const r = this.vm.run(this.slice);
+    this.instructionsRun += this.slice;
     const out = this.vm.takeOutput();
     if (out) this.opts.onOutput?.(out);
     const ran = performance.now() - now;
+    // Slices of about SLICE_MS, so the sender is never kept waiting long by the guest.
+    if (ran > 0) this.slice = Math.max(1000, Math.min(this.o.sliceInstructions, Math.round(this.slice * SLICE_MS / ran)));
     this.wakeAt = performance.now() + this.throttle.sleepAfter(ran);
     if (r.kind !== 'running') {
       const what = r.kind === 'halt' ? `halted with code ${r.code}` : r.kind === 'crash' ? `was stopped by the VMM (${r.why})` : `needed page ${r.gfn}`;

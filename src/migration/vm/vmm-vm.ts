@@ -5,7 +5,7 @@
  * destination allocates its own frames, so the p2m it builds is its own; the strategy rebuilds
  * shadow or G-stage tables over them.
  */
-import { Machine } from '../../../bindings/machine.js';
+import { Machine, RAM_BASE } from '../../../bindings/machine.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { HostMemory } from '../../vmm/frames.js';
 import { Vm } from '../../vmm/vm.js';
@@ -83,18 +83,22 @@ export class VmmVm implements HostedVm {
     return s;
   }
   private frame(gfn: number): bigint { return this.vm.p2m.frames[gfn]; }
-  readPage(gfn: number): Uint8Array { return this.machine.readPhys(this.frame(gfn), PAGE); }
-  writePage(gfn: number, data: Uint8Array): void {
-    const f = this.frame(gfn);
-    this.machine.writePhys(f, data);
-    if (this.machine.isAbsent(f)) this.machine.setAbsent(f, 1, false);
+  /** Host page index of each guest page (numbers, for the page-granular machine calls). */
+  private hostPages?: Int32Array;
+  private hostPage(gfn: number): number {
+    this.hostPages ??= Int32Array.from(this.vm.p2m.frames, (f) => Number((f - RAM_BASE) / 4096n));
+    const h = this.hostPages[gfn];
+    if (h === undefined) throw new RangeError(`guest page ${gfn} is outside the VM's RAM`);
+    return h;
   }
+  readPage(gfn: number): Uint8Array { return this.machine.pageView(this.hostPage(gfn)); }
+  writePage(gfn: number, data: Uint8Array): void { this.machine.writePage(this.hostPage(gfn), data); }
   setAbsent(bits: PageBitmap): void {
     const pas: bigint[] = [];
     for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pas.push(this.frame(g));
     this.machine.setAbsentPages(pas);
   }
-  isAbsent(gfn: number): boolean { return this.machine.isAbsent(this.frame(gfn)); }
+  isAbsent(gfn: number): boolean { return this.machine.isPageAbsent(this.hostPage(gfn)); }
   private gfnOf(hpa: bigint): number {
     this.gfnOfHost ??= new Map(this.vm.p2m.frames.map((f, i) => [f, i]));
     const g = this.gfnOfHost.get(hpa & ~0xfffn);
