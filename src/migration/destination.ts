@@ -261,7 +261,14 @@ class PostcopyPages {
   constructor(private readonly link: RecordLink, private readonly vm: HostedVm, public missing: number) {}
 
   /** Writes whatever has arrived, without waiting. */
-  take(): void { for (let r = this.link.poll(); r; r = this.link.poll()) this.handle(r); }
+  take(): void {
+    // After END every page is here and the source may have gone: nothing more to read.
+    while (!this.ended) {
+      const r = this.link.poll();
+      if (!r) return;
+      this.handle(r);
+    }
+  }
 
   /** Asks for a page and waits until it is here; the milliseconds waited. */
   async fetch(gfn: number): Promise<number> {

@@ -341,7 +341,10 @@ class Source {
       this.opts.onEvent?.({ type: 'postcopy', delivered: out.pages, left: this.postcopyLeft });
     }
     await this.link.sendEnd();
-    await this.reply(REC.DONE);
+    // Requests still on their way name pages already sent: only DONE ends it.
+    for (let r = await this.link.receive(); r.type !== REC.DONE; r = await this.link.receive()) {
+      if (r.type !== REC.PAGE_REQUEST) this.unexpected(r);
+    }
     out.ms = performance.now() - t0;
     return out;
   }
