@@ -30,7 +30,11 @@ const le = (v: bigint, size: number): Uint8Array => {
 };
 const fromLe = (b: Uint8Array): bigint => b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n);
 
-export function emulateGuestStore(m: Machine, vm: Vm, shadow: ShadowPaging, exit: ExitRecord, ctx: GuestContext, inject: InjectFault): ExitAction {
+/**
+ * `faulted` is the translation the shadow's fault handling already walked (the page of exit.tval);
+ * the part of the write on that page is not walked again.
+ */
+export function emulateGuestStore(m: Machine, vm: Vm, shadow: ShadowPaging, exit: ExitRecord, ctx: GuestContext, inject: InjectFault, faulted: { va: bigint; gpa: bigint }): ExitAction {
   const bits = (exit.insn & 3) === 3 ? exit.insn : m.expandCompressed(exit.insn);
   const store = decodeStore(bits), amo = decodeAmo(bits);
   if (!store && !amo) return { kind: 'crash', why: `a write to a guest page table the VMM cannot emulate at pc 0x${exit.pc.toString(16)} (0x${exit.insn.toString(16)})` };
@@ -43,7 +47,7 @@ export function emulateGuestStore(m: Machine, vm: Vm, shadow: ShadowPaging, exit
   if (store) value = BigInt.asUintN(size * 8, m.getReg(store.rs2));
   else {
     const a = amo!;
-    const target = translate(vm, ctx, addr, size);
+    const target = translate(vm, ctx, addr, size, faulted);
     if ('cause' in target) return inject(target.cause, target.tval);
     const old = fromLe(vm.p2m.read(target[0].gpa, size));
     if (a.funct5 === SC) {
@@ -54,7 +58,7 @@ export function emulateGuestStore(m: Machine, vm: Vm, shadow: ShadowPaging, exit
     } else rd = size === 4 ? BigInt.asUintN(64, BigInt.asIntN(32, old)) : old;
     value = amoResult(a.funct5, size, old, m.getReg(a.rs2));
   }
-  const parts = translate(vm, ctx, addr, size);
+  const parts = translate(vm, ctx, addr, size, faulted);
   if ('cause' in parts) return inject(parts.cause, parts.tval);
   const bytes = le(value, size);
   let done = 0;
@@ -70,18 +74,25 @@ export function emulateGuestStore(m: Machine, vm: Vm, shadow: ShadowPaging, exit
 }
 
 /** The guest-physical parts of a write of `size` bytes at guest-virtual `addr`, or the fault of the first part that may not be written. */
-function translate(vm: Vm, ctx: GuestContext, addr: bigint, size: number): Part[] | { cause: number; tval: bigint } {
+function translate(vm: Vm, ctx: GuestContext, addr: bigint, size: number, faulted: { va: bigint; gpa: bigint }): Part[] | { cause: number; tval: bigint } {
   const parts: Part[] = [];
   for (let va = addr, left = size; left > 0;) {
     const n = Math.min(left, Number(0x1000n - (va & 0xfffn)));
-    const refs = { n: 0 };
-    const w = walkGuest(vm.p2m, ctx, va, WRITE, refs);
-    vm.stats.guestWalkRefs += refs.n;
-    if (!w.ok) return { cause: w.cause, tval: va };
-    if (vm.p2m.hpa(w.gpa) === undefined) return { cause: CAUSE.storeAccess, tval: va };
-    parts.push({ va, gpa: w.gpa, bytes: new Uint8Array(n) });
+    const gpa = va >> 12n === faulted.va >> 12n ? (faulted.gpa & ~0xfffn) | (va & 0xfffn) : walkForWrite(vm, ctx, va);
+    if (typeof gpa !== 'bigint') return gpa;
+    parts.push({ va, gpa, bytes: new Uint8Array(n) });
     va = BigInt.asUintN(64, va + BigInt(n));
     left -= n;
   }
   return parts;
+}
+
+/** The guest-physical address a guest write at va goes to, or the fault the hart would raise. */
+function walkForWrite(vm: Vm, ctx: GuestContext, va: bigint): bigint | { cause: number; tval: bigint } {
+  const refs = { n: 0 };
+  const w = walkGuest(vm.p2m, ctx, va, WRITE, refs);
+  vm.stats.guestWalkRefs += refs.n;
+  if (!w.ok) return { cause: w.cause, tval: va };
+  if (vm.p2m.hpa(w.gpa) === undefined) return { cause: CAUSE.storeAccess, tval: va };
+  return w.gpa;
 }

@@ -11,10 +11,13 @@ import { HostMemory } from '../../src/vmm/frames.js';
 import { Vm } from '../../src/vmm/vm.js';
 import { runSlice, type SliceOutcome } from '../../src/vmm/runner.js';
 import { makeStrategy } from '../../src/compare/run.js';
-import type { StrategyName } from '../../src/vmm/strategy.js';
+import type { Strategy, StrategyContext, StrategyName } from '../../src/vmm/strategy.js';
 import { FUZZ_RAM } from './isolation-guests.js';
 
 export type VmmStrategy = Exclude<StrategyName, 'native'>;
+/** A strategy by name, or a factory (for a deliberately broken one that shows the check can fail). */
+export type StrategyChoice = VmmStrategy | ((ctx: StrategyContext) => Strategy);
+const make = (c: StrategyChoice, ctx: StrategyContext) => (typeof c === 'string' ? makeStrategy(c, ctx) : c(ctx));
 
 export interface InterleaveOptions {
   /** Instructions per slice (default 10,000). */
@@ -39,12 +42,12 @@ export interface InterleaveResult {
 const SPARE_FRAMES = 64;
 
 /** Runs `images` (attacker first, victim second) interleaved under one strategy instance. */
-export async function interleave(strategy: VmmStrategy, attacker: LoadedImage, victim: LoadedImage, o: InterleaveOptions = {}): Promise<InterleaveResult> {
+export async function interleave(strategy: StrategyChoice, attacker: LoadedImage, victim: LoadedImage, o: InterleaveOptions = {}): Promise<InterleaveResult> {
   const vmmPages = o.vmmPages ?? 256;
   const vmmBytes = 2 * vmmPages * 4096;
   const m = await Machine.create({ ramBytes: vmmBytes + 2 * FUZZ_RAM + SPARE_FRAMES * 4096 });
   const host = new HostMemory(m, vmmBytes);
-  const s = makeStrategy(strategy, { machine: m, host });
+  const s = make(strategy, { machine: m, host });
   const vms = [new Vm(1, host, FUZZ_RAM, { vmmPages }), new Vm(2, host, FUZZ_RAM, { vmmPages })];
   s.boot(vms[0], attacker);
   s.boot(vms[1], victim);

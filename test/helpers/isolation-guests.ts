@@ -192,11 +192,11 @@ const ACTIONS: [number, Action][] = [
   [5, (p, r, k) => { // LR, a busy loop a slice boundary may fall into, SC
     p.li(t0, BigInt(r.int(DATA_PAGES + 3) * 4096 + 8 * r.int(512))).i(A.lr_d(t1, t0)).li(t3, r.int(4000));
     p.label(`spin${k}`).i(A.addi(t3, t3, -1)).b((o) => A.bge(t3, 0, o), `spin${k}`);
-    p.li(t2, r.value()).i(A.sc_d(t4, t0, t2));
+    p.li(t2, r.value()).i(A.sc_d(t4, t2, t0));
   }],
   [5, (p, r) => { // an AMO on its data or its tables
     const op = r.pick([A.amoswap_d, A.amoadd_d, A.amoor_d, A.amoand_d, A.amoxor_d, A.amomax_d, A.amominu_w, A.amoswap_w]);
-    p.li(t0, BigInt(r.int(DATA_PAGES + 3) * 4096 + 8 * r.int(512))).li(t1, r.value()).i(op(t2, t0, t1));
+    p.li(t0, BigInt(r.int(DATA_PAGES + 3) * 4096 + 8 * r.int(512))).li(t1, r.value()).i(op(t2, t1, t0));
   }],
   [5, (p, r) => { // a timer interrupt soon, enabled
     p.i(A.csrr(a0, 0xc01), A.addi(a0, a0, r.int(2000))).li(a7, SBI_SET_TIMER).i(A.ecall());

@@ -119,7 +119,7 @@ export class HwShadow implements Strategy, Migratable {
     };
     const r = g.shadow.fault(ctx, 'S', exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
-    if (r.kind === 'pt-write') return emulateGuestStore(m, vm, g.shadow, exit, ctx, inject);
+    if (r.kind === 'pt-write') return emulateGuestStore(m, vm, g.shadow, exit, ctx, inject, { va: exit.tval ?? 0n, gpa: r.gpa });
     return inject(r.cause, exit.tval ?? 0n);
   }
 }

@@ -142,7 +142,7 @@ export class TrapEmulate implements Strategy, Migratable {
     const r = g.shadow.fault(ctx, v.mode, exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
     if (r.kind === 'guest') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
-    return emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, tval) => this.reflect(vm, g, { ...exit, cause, tval }, 'guest-fault'));
+    return emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, tval) => this.reflect(vm, g, { ...exit, cause, tval }, 'guest-fault'), { va: exit.tval ?? 0n, gpa: r.gpa });
   }
 
   /** The guest takes a trap the VMM saw first: its kernel's handler runs in virtual S. */
