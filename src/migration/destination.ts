@@ -134,7 +134,7 @@ function checkInit(init: Init, accept: AcceptPolicy = {}): Init {
 export async function createVm(init: Init): Promise<HostedVm> {
   try {
     if (init.strategy === 'native') return await BareVm.create(init.ramBytes);
-    return await VmmVm.create(init.strategy as Exclude<StrategyName, 'native'>, init.ramBytes);
+    return await VmmVm.create(init.strategy as Exclude<StrategyName, 'native'>, init.ramBytes, true);
   } catch (e) {
     throw new StreamError(`INIT: this host cannot take a VM of ${init.ramBytes} bytes under ${init.strategy}: ${(e as Error).message}`);
   }

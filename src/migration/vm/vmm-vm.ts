@@ -47,14 +47,18 @@ export class VmmVm implements HostedVm {
     this.dirtyLog = GuestDirtyLog.forVm(machine, vm.p2m);
   }
 
-  /** A host machine with one VM of `ramBytes` under `strategy`, not booted. */
-  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number): Promise<VmmVm> {
+  /**
+   * A host machine with one VM of `ramBytes` under `strategy`, not booted (`boot` it), or, with
+   * `incoming`, prepared to take a migrated VM's state (the strategy's prepareVm).
+   */
+  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number, incoming = false): Promise<VmmVm> {
     const machine = await Machine.create({ ramBytes: ramBytes + VMM_BYTES });
     const host = new HostMemory(machine, VMM_BYTES);
     const output: Uint8Array[] = [];
     const vm = new Vm(1, host, ramBytes, { consoleSink: (b) => output.push(b) });
     const s = makeStrategy(strategy, { machine, host });
     if (!isMigratable(s)) throw new Error(`strategy ${strategy} cannot be migrated`);
+    if (incoming) s.prepareVm?.(vm);
     return new VmmVm(machine, host, vm, s, output);
   }
 
