@@ -65,11 +65,11 @@ export function parsePort(text: string): number {
 
 /** "host:port" (the host may be omitted: 127.0.0.1). */
 export function parseHostPort(text: string): { host: string; port: number } {
-  const m = /^(?:(.+):)?(\d+)$/.exec(text.trim());
+  const m = /^(?:(.*):)?(\d+)$/.exec(text.trim());
   if (!m) throw new InvalidArgumentError(`"${text}" is not host:port`);
   const port = parsePort(m[2]);
   if (port === 0) throw new InvalidArgumentError('port 0 cannot be connected to');
-  return { host: m[1] ?? '127.0.0.1', port };
+  return { host: m[1] || '127.0.0.1', port };
 }
 
 /** Repeatable "symbol=value" (decimal or 0x hex) into one record. */

@@ -11,6 +11,7 @@
  * source pushes are written as they come, between slices.
  */
 import type { Channel } from './transport/channel.js';
+import { yieldToIo } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { ConnectionLost } from './transport/channel.js';
 import { REC, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
@@ -82,7 +83,6 @@ export class PostcopyFailed extends Error {
 }
 
 const ZERO = new Uint8Array(PAGE_BYTES);
-const yieldToIo = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK] as const;
 
 /** Receives one VM over `channel`, resumes it, and runs it; see the module comment. */

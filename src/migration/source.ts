@@ -16,6 +16,7 @@
  * on where it is, with nothing lost. After GO the destination runs it: see MigrationFailed.
  */
 import type { Channel } from './transport/channel.js';
+import { yieldToIo, sleep } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { REC, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
 import {
@@ -63,8 +64,6 @@ const BATCH = 256;
 /** Wall time of one guest slice between two looks at the link. */
 const SLICE_MS = 1;
 const POSTCOPY_BATCH = 32;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const yieldToIo = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Migrates `vm` over `channel`; resolves with the figures, or rejects with a MigrationFailed. */
 export function migrate(vm: HostedVm, channel: Channel, options: SourceOptions = {}): Promise<MigrationReport> {

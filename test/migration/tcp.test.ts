@@ -57,3 +57,14 @@ describe('vmlab serve and vmlab migrate over TCP', () => {
     await new Promise((r) => p.on('close', r));
   }, 60_000);
 });
+
+describe('vmlab migrate refuses bad arguments with a message', () => {
+  it('a destination that is not host:port, an unknown policy, a poke that is not symbol=value', () => {
+    const run = (...a: string[]) => spawnSync(process.execPath, [VMLAB, 'migrate', DIRTY, ...a], { encoding: 'utf8', timeout: 60_000 });
+    const bad = run('--to', 'nowhere');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/"nowhere" is not host:port/);
+    expect(run('--to', ':7000', '--policy', 'teleport').stderr).toMatch(/teleport.*(precopy|choices)/s);
+    expect(run('--to', ':7000', '--poke', 'dirty_pages').stderr).toMatch(/"dirty_pages" is not symbol=value/);
+  }, 60_000);
+});
