@@ -86,7 +86,6 @@ export class VmmVm implements HostedVm {
     for (const b of this.output.splice(0)) s += this.decoder.decode(b, { stream: true });
     return s;
   }
-  private frame(gfn: number): bigint { return this.vm.p2m.frames[gfn]; }
   /** Host page index of each guest page (numbers, for the page-granular machine calls). */
   private hostPages?: Int32Array;
   private hostPage(gfn: number): number {
@@ -98,9 +97,9 @@ export class VmmVm implements HostedVm {
   readPage(gfn: number): Uint8Array { return this.machine.pageView(this.hostPage(gfn)); }
   writePage(gfn: number, data: Uint8Array): void { this.machine.writePage(this.hostPage(gfn), data); }
   setAbsent(bits: PageBitmap): void {
-    const pas: bigint[] = [];
-    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pas.push(this.frame(g));
-    this.machine.setAbsentPages(pas);
+    const pages: number[] = [];
+    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pages.push(this.hostPage(g));
+    this.machine.setAbsentPages(pages);
   }
   isAbsent(gfn: number): boolean { return this.machine.isPageAbsent(this.hostPage(gfn)); }
   private gfnOf(hpa: bigint): number {
