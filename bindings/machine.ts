@@ -350,7 +350,7 @@ export class Machine {
   }
 
   // --- debug translation ---
-  /** Side-effect-free walk of vaddr (type 0 read, 1 write, 2 fetch) at `priv` under the current satp. */
+  /** Side-effect-free walk of vaddr (type 0 read, 1 write, 2 fetch) at `priv` under the current satp (cause -2: a page-table page is not present). */
   translate(vaddr: bigint, type: 0 | 1 | 2 = 0, priv = 1): { ok: true; pa: bigint; refs: number; level: number; pte: bigint } | { ok: false; cause: number; refs: number } {
     const r = this.core.translateDebug(BigInt.asUintN(64, vaddr), type, priv);
     const refs = this.core.debugResultRefs();
