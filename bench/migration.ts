@@ -30,8 +30,8 @@ const DIRTY = readFileSync(join(ROOT, 'guests', 'build', 'dirty.elf'));
 
 interface Workload { name: string; image: Uint8Array; strategy: StrategyName; bootargs?: string; symbols?: Record<string, bigint>; wallClock?: boolean; after: number }
 const WORKLOADS: Workload[] = [
-  { name: 'idle', image: MINIOS, strategy: STRATEGY, bootargs: 'compute=60000000 tick=100000', after: 5e6 },
-  { name: `dirty ${WSS} pages`, image: MINIOS, strategy: STRATEGY, bootargs: `dirty=${WSS},${Math.round(5e7 / WSS)} tick=100000`, after: 5e6 },
+  { name: 'idle', image: MINIOS, strategy: STRATEGY, bootargs: 'compute=300000000 tick=100000', after: 5e6 },
+  { name: `dirty ${WSS} pages`, image: MINIOS, strategy: STRATEGY, bootargs: `dirty=${WSS},${Math.round(1.5e8 / WSS)} tick=100000`, after: 5e6 },
 ];
 
 /** Starts `vmlab serve --listen 0 --once` and resolves with its port and the promise of its output. */
@@ -68,7 +68,7 @@ async function one(w: Workload, policy: PolicyName, reference: string): Promise<
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`bench:migration: ${RAM >> 20} MiB guests under ${STRATEGY}, loopback TCP between two processes; load average ${load()}`);
-const t = new Table({ head: ['workload', 'policy', 'rounds', 'pages/round', 'MiB sent', 'total ms', 'downtime ms', 'guest clock ms', 'down/total', 'dirty pages/s (last)', 'WWS pages', 'post-copy faults', 'output'], style: { head: [], border: [] } });
+const t = new Table({ head: ['workload', 'policy', 'rounds', 'pages/round', 'MiB sent', 'total ms', 'downtime ms', 'guest clock ms', 'down/total', 'dirty pages/s (last)', 'WWS pages', 'post-copy (degraded period)', 'output'], style: { head: [], border: [] } });
 for (const w of WORKLOADS) {
   const ref = runHere((await bootVm({ image: w.image, strategy: w.strategy, ramBytes: RAM, bootargs: w.bootargs, symbols: w.symbols })).vm);
   for (const policy of POLICIES) {
@@ -76,7 +76,7 @@ for (const w of WORKLOADS) {
     const last = r.rounds[r.rounds.length - 1];
     t.push([w.name, policy, r.rounds.length, r.rounds.map((x) => x.pages).join(' ') + ` | ${r.stop.pages}`, (r.bytesSent / 1048576).toFixed(1),
       r.totalMs.toFixed(0), r.downtimeMs.toFixed(1), r.guestDowntimeMs.toFixed(1), `${((100 * r.downtimeMs) / r.totalMs).toFixed(1)}%`,
-      last ? last.dirtyRate.toFixed(0) : '', r.writableWorkingSet, r.postcopy ? `${r.postcopy.requested} asked, ${r.postcopy.pushed} pushed` : '', same ? 'identical' : 'DIFFERENT']);
+      last ? last.dirtyRate.toFixed(0) : '', r.writableWorkingSet, r.postcopy ? `${r.postcopy.requests} faults, ${r.postcopy.requested} pages sent on request, ${r.postcopy.pushed} pushed, ${r.postcopy.ms.toFixed(0)} ms` : '', same ? 'identical' : 'DIFFERENT']);
   }
 }
 console.log(t.toString());

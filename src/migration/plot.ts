@@ -14,8 +14,10 @@ export function plotMigration(r: MigrationReport, throughput?: ThroughputSeries,
   const width = 900, height = throughput ? 640 : 340;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const labels = [...r.rounds.map((x) => `round ${x.round}`), 'stop', ...(r.postcopy ? ['post-copy'] : [])];
-  const pages = [...r.rounds.map((x) => x.pages), r.stop.pages, ...(r.postcopy ? [r.postcopy.pages] : [])];
-  const dirtied = [...r.rounds.map((x) => x.dirtied), null, ...(r.postcopy ? [null] : [])];
+  // A log axis has no 0: a phase that sent nothing has no bar.
+  const orNull = (n: number) => (n > 0 ? n : null);
+  const pages = [...r.rounds.map((x) => orNull(x.pages)), orNull(r.stop.pages), ...(r.postcopy ? [orNull(r.postcopy.pages)] : [])];
+  const dirtied = [...r.rounds.map((x) => orNull(x.dirtied)), null, ...(r.postcopy ? [null] : [])];
   const top = throughput ? 60 : 0;
   const grids = throughput ? [{ top: 60, height: 220, left: 80, right: 30 }, { top: 380, height: 200, left: 80, right: 30 }] : [{ top: 60, height: 200, left: 80, right: 30 }];
   const rel = (t: number) => t - r.at.start;
@@ -39,7 +41,7 @@ export function plotMigration(r: MigrationReport, throughput?: ThroughputSeries,
   }
   const g = throughput ? 1 : 0;
   xAxis.push({ type: 'category', gridIndex: g, data: labels });
-  yAxis.push({ type: 'value', gridIndex: g, name: 'pages' });
+  yAxis.push({ type: 'log', logBase: 10, min: 1, gridIndex: g, name: 'pages (log scale)' });
   series.push({ type: 'bar', xAxisIndex: g, yAxisIndex: g, data: pages, name: 'pages sent' });
   series.push({ type: 'line', xAxisIndex: g, yAxisIndex: g, data: dirtied, name: 'pages dirtied during the round' });
   chart.setOption({
