@@ -223,6 +223,19 @@ export function readAndClearDirty(): i32 { return dirtyReadAndClear(); }
 export function setPagesAbsent(first: i32, count: i32, absent: bool, flush: bool): void { setAbsent(first, count, absent, flush); }
 /** After marking pages absent without `flush`: drops the cached copies of RAM. */
 export function dropCachedRam(): void { dropAbsentCopies(); }
+/**
+ * The host wrote RAM page `page` (index from the start of RAM) whole, and it is there now: the
+ * page-granular form of hostWrote for a migration's pages, with i32 arguments only.
+ */
+export function hostWrotePage(page: i32): void {
+  const pa = RAM_GUEST_BASE + (<u64>page << 12);
+  if (!ramContains(pa, 4096)) return;
+  markWritten(pa, 4096);
+  codeWritten(pa, 4096);
+  setAbsent(page, 1, false, false);
+}
+/** Whether RAM page `page` is marked not present. */
+export function pageAbsentAt(page: i32): bool { return absentPages != 0 && pageAbsent(RAM_GUEST_BASE + (<u64>page << 12)); }
 /** Whether the RAM page of `pa` is marked not present. */
 export function pageAbsent(pa: u64): bool { return ramContains(pa, 1) && isAbsent(pa); }
 /** How many RAM pages are not present. */

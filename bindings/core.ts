@@ -49,6 +49,8 @@ export interface CoreExports {
   dropCachedRam(): void;
   pagesAbsent(): number;
   pageAbsent(pa: bigint): number;
+  hostWrotePage(page: number): void;
+  pageAbsentAt(page: number): number;
   setTimeNow(v: bigint): void;
 }
 

@@ -305,17 +305,36 @@ export class Machine {
     this.ramOffset(pa, pages * 4096);
     this.core.setPagesAbsent(Number((pa - RAM_BASE) / 4096n), pages, absent ? 1 : 0, 1);
   }
-  /** Marks the pages at these page-aligned physical addresses not present, at once (cheaper than one setAbsent each). */
-  setAbsentPages(pas: readonly bigint[]): void {
-    for (const pa of pas) {
-      if ((pa & 0xfffn) !== 0n) throw new MachineError(`physical address 0x${pa.toString(16)} is not page-aligned`);
-      this.ramOffset(pa, 4096);
-    }
-    for (const pa of pas) this.core.setPagesAbsent(Number((pa - RAM_BASE) / 4096n), 1, 1, 0);
-    if (pas.length) this.core.dropCachedRam();
+  /** Marks RAM pages (by index from RAM_BASE) not present, at once: cheaper than one setAbsent each. */
+  setAbsentPages(pages: ArrayLike<number>): void {
+    for (let i = 0; i < pages.length; i++) this.checkPage(pages[i]);
+    for (let i = 0; i < pages.length; i++) this.core.setPagesAbsent(pages[i], 1, 1, 0);
+    if (pages.length) this.core.dropCachedRam();
   }
   /** RAM pages not present now. */
   get absentPages(): number { return this.core.pagesAbsent(); }
+  // Page-granular access by page index (from RAM_BASE): what migration moves, without BigInt.
+  private ramView?: Uint8Array;
+  private get ram(): Uint8Array {
+    const buf = this.core.memory.buffer;
+    if (this.ramView?.buffer !== buf) this.ramView = new Uint8Array(buf, this.core.ramBase(), this.ramBytes);
+    return this.ramView;
+  }
+  private checkPage(i: number): number {
+    if (!Number.isInteger(i) || i < 0 || i >= this.ramBytes / 4096) throw new MachineError(`page ${i} is outside RAM (${this.ramBytes / 4096} pages)`);
+    return i * 4096;
+  }
+  /** RAM page `i` as a view: valid until the machine runs or its memory is written again (copy it to keep it). */
+  pageView(i: number): Uint8Array { const o = this.checkPage(i); return this.ram.subarray(o, o + 4096); }
+  /** Writes the whole of RAM page `i` (4096 bytes): dirty-logged, decoded code dropped, and present from now on. */
+  writePage(i: number, data: Uint8Array): void {
+    const o = this.checkPage(i);
+    if (data.length !== 4096) throw new MachineError(`a page is 4096 bytes, not ${data.length}`);
+    this.ram.set(data, o);
+    this.core.hostWrotePage(i);
+  }
+  /** Whether RAM page `i` is not present. */
+  isPageAbsent(i: number): boolean { this.checkPage(i); return this.core.pageAbsentAt(i) !== 0; }
   /** Whether the RAM page of `pa` is not present. */
   isAbsent(pa: bigint): boolean { return this.core.pageAbsent(BigInt.asUintN(64, pa)) !== 0; }
 
@@ -358,7 +377,7 @@ export class Machine {
   }
 
   // --- debug translation ---
-  /** Side-effect-free walk of vaddr (type 0 read, 1 write, 2 fetch) at `priv` under the current satp. */
+  /** Side-effect-free walk of vaddr (type 0 read, 1 write, 2 fetch) at `priv` under the current satp (cause -2: a page-table page is not present). */
   translate(vaddr: bigint, type: 0 | 1 | 2 = 0, priv = 1): { ok: true; pa: bigint; refs: number; level: number; pte: bigint } | { ok: false; cause: number; refs: number } {
     const r = this.core.translateDebug(BigInt.asUintN(64, vaddr), type, priv);
     const refs = this.core.debugResultRefs();

@@ -11,6 +11,11 @@ import { HART_PROFILES } from '../../bindings/machine.js';
 import { cellCommand } from './cell.js';
 import { FORMAT_NAMES } from '../compare/formats/index.js';
 import { defaultThreads } from '../sweep/pool.js';
+import { serveCommand } from './serve.js';
+import { migrateCommand } from './migrate.js';
+import { parseHostPort, parsePort, parsePokes, parseMs, parseRate } from './options.js';
+import { POLICIES } from '../migration/options.js';
+import { STRATEGIES } from '../vmm/strategy.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
@@ -105,6 +110,38 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'cells, one JSON object a line (default: standard input)')
     .addOption(new Option('--jobs <n>', 'worker threads (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
     .action(async (file: string | undefined, opts) => { code = await cellCommand(file, opts); });
+
+  program
+    .command('serve')
+    .description('the destination of live migrations: receive each VM migrated here, resume it and run it to its end (console on stdout)')
+    .requiredOption('--listen <port>', 'TCP port to listen on (0: any free port, printed on stderr)', parsePort)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--once', 'end after the first VM, with its exit status')
+    .addOption(new Option('--vmm <list>', `the strategies this host takes VMs under (default all): ${STRATEGIES.join(', ')}`).argParser((t) => parseList(t, STRATEGIES, 'strategy')))
+    .addOption(new Option('--mem <size>', 'take only VMs with this much RAM').argParser(parseSize))
+    .addOption(new Option('--max-insns <n>', 'stop a received VM after n instructions').argParser(parseCount))
+    .action(async (opts) => { code = await serveCommand({ ...opts, accept: { strategies: opts.vmm, ramBytes: opts.mem } }); });
+
+  program
+    .command('migrate')
+    .description('boot a guest here, run it for a while, and migrate it live to a vmlab serve; prints the figures with --report')
+    .argument('<file>', 'guest image')
+    .requiredOption('--to <host:port>', 'the destination (vmlab serve --listen PORT)', parseHostPort)
+    .addOption(new Option('--vmm <strategy>', `native (a bare machine) or a VMM strategy: ${STRATEGIES.join(', ')}`).default('native').argParser((t) => parseList(t, STRATEGIES, 'strategy')[0]))
+    .addOption(new Option('--mem <size>', 'guest RAM').default(64 * 1024 * 1024, '64M').argParser(parseSize))
+    .option('--bootargs <text>', 'minios boot arguments, e.g. "dirty=256,100000"')
+    .addOption(new Option('--poke <symbol=value...>', 'set a 64-bit word at an image symbol before the start (repeatable), e.g. dirty_pages=512').argParser(parsePokes))
+    .addOption(new Option('--after <n>', 'guest instructions to run before migrating').default(10_000_000, '10M').argParser(parseCount))
+    .addOption(new Option('--policy <name>', `${POLICIES.join(', ')}`).default('precopy').choices([...POLICIES]))
+    .addOption(new Option('--downtime-limit <ms>', 'switch over when what is left would take less than this').argParser(parseMs))
+    .addOption(new Option('--max-bandwidth <rate>', 'rate limit of the stream, e.g. 128M (bytes per second)').argParser(parseRate))
+    .option('--auto-converge', 'throttle the vCPU while it dirties memory faster than the link sends it')
+    .addOption(new Option('--hybrid-rounds <n>', 'hybrid: pre-copy rounds before post-copy').argParser(parseCount))
+    .addOption(new Option('--timebase <kind>', 'mtime follows retired instructions (insn) or the host clock (wall: the guest sees the downtime)').default('insn').argParser(parseTimebase))
+    .option('--report', 'print the figures (rounds, downtime, bytes) to stderr')
+    .option('--json', 'print the figures as JSON on stdout')
+    .option('--svg <file>', 'write a plot of the pages per round')
+    .action(async (file: string, opts) => { code = await migrateCommand(file, { ...opts, poke: opts.poke }); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

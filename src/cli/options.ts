@@ -55,3 +55,42 @@ export function parseList<T extends string>(text: string, known: readonly T[], w
   for (const n of names) if (!known.includes(n as T)) throw new InvalidArgumentError(`unknown ${what} "${n}" (known: ${known.join(', ')})`);
   return [...new Set(names)] as T[];
 }
+
+/** A TCP port, 0..65535. */
+export function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > 65535) throw new InvalidArgumentError(`"${text}" is not a TCP port (0..65535)`);
+  return n;
+}
+
+/** "host:port" (the host may be omitted: 127.0.0.1). */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(?:(.*):)?(\d+)$/.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not host:port`);
+  const port = parsePort(m[2]);
+  if (port === 0) throw new InvalidArgumentError('port 0 cannot be connected to');
+  return { host: m[1] || '127.0.0.1', port };
+}
+
+/** Repeatable "symbol=value" (decimal or 0x hex) into one record. */
+export function parsePokes(text: string, previous: Record<string, bigint> = {}): Record<string, bigint> {
+  const m = /^([A-Za-z_.$][\w.$]*)=(0x[0-9a-fA-F]+|\d+)$/.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not symbol=value (a decimal or 0x number)`);
+  return { ...previous, [m[1]]: BigInt(m[2]) };
+}
+
+/** Milliseconds: a positive number. */
+export function parseMs(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${text}" is not a positive number of milliseconds`);
+  return n;
+}
+
+/** A rate in bytes per second: "128M", "1G", "500K" or a number. */
+export function parseRate(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMG]?)(?:i?B)?(?:\/s)?$/i.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not a rate like 128M (bytes per second)`);
+  const n = Number(m[1]) * UNITS[m[2].toUpperCase()];
+  if (!(n > 0)) throw new InvalidArgumentError(`"${text}" is not a positive rate`);
+  return n;
+}

@@ -11,6 +11,7 @@
  * source pushes are written as they come, between slices.
  */
 import type { Channel } from './transport/channel.js';
+import { yieldToIo } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { ConnectionLost } from './transport/channel.js';
 import { REC, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
@@ -82,7 +83,6 @@ export class PostcopyFailed extends Error {
 }
 
 const ZERO = new Uint8Array(PAGE_BYTES);
-const yieldToIo = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK] as const;
 
 /** Receives one VM over `channel`, resumes it, and runs it; see the module comment. */
@@ -134,7 +134,7 @@ function checkInit(init: Init, accept: AcceptPolicy = {}): Init {
 export async function createVm(init: Init): Promise<HostedVm> {
   try {
     if (init.strategy === 'native') return await BareVm.create(init.ramBytes);
-    return await VmmVm.create(init.strategy as Exclude<StrategyName, 'native'>, init.ramBytes);
+    return await VmmVm.create(init.strategy as Exclude<StrategyName, 'native'>, init.ramBytes, true);
   } catch (e) {
     throw new StreamError(`INIT: this host cannot take a VM of ${init.ramBytes} bytes under ${init.strategy}: ${(e as Error).message}`);
   }
@@ -261,7 +261,14 @@ class PostcopyPages {
   constructor(private readonly link: RecordLink, private readonly vm: HostedVm, public missing: number) {}
 
   /** Writes whatever has arrived, without waiting. */
-  take(): void { for (let r = this.link.poll(); r; r = this.link.poll()) this.handle(r); }
+  take(): void {
+    // After END every page is here and the source may have gone: nothing more to read.
+    while (!this.ended) {
+      const r = this.link.poll();
+      if (!r) return;
+      this.handle(r);
+    }
+  }
 
   /** Asks for a page and waits until it is here; the milliseconds waited. */
   async fetch(gfn: number): Promise<number> {

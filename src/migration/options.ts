@@ -24,7 +24,7 @@ export interface MigrationOptions {
   hybridRounds: number;
   /** Send all-zero pages as their numbers only (QEMU's zero pages). */
   zeroPages: boolean;
-  /** Guest instructions per slice between two looks at the link. */
+  /** Most guest instructions per slice between two looks at the link (slices are sized to about 1 ms). */
   sliceInstructions: number;
   /** A wait for the destination's answer fails when nothing arrives for this long (ms). */
   stallTimeoutMs: number;
@@ -48,7 +48,8 @@ export class OptionError extends Error {}
 
 /** Defaults overridden by `o`, every value checked. */
 export function migrationOptions(o: Partial<MigrationOptions> = {}): MigrationOptions {
-  const m = { ...DEFAULT_OPTIONS, ...o };
+  const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const m = { ...DEFAULT_OPTIONS, ...given } as MigrationOptions;
   if (!POLICIES.includes(m.policy)) throw new OptionError(`unknown policy "${m.policy}" (known: ${POLICIES.join(', ')})`);
   const positive = (k: keyof MigrationOptions, max = Number.MAX_SAFE_INTEGER) => {
     const v = m[k] as number;

@@ -16,15 +16,18 @@
  * on where it is, with nothing lost. After GO the destination runs it: see MigrationFailed.
  */
 import type { Channel } from './transport/channel.js';
+import { sleep } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { REC, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
 import {
-  encodeInit, encodePages, encodePageList, encodeRound, encodeHart, encodeClock, encodeBitmap, encodeStateRecord,
+  encodeInit, encodeRound, encodeHart, encodeClock, encodeBitmap, encodeStateRecord,
   encodeText, decodeText, decodeResumed, decodePageList, type Resumed,
 } from './stream/records.js';
 import { migrationOptions, type MigrationOptions } from './options.js';
 import { POLICY, type MigrationPolicy, type Next, type RoundState } from './policies/index.js';
 import { RateLimiter } from './rate-limiter.js';
+import { PageSender } from './page-sender.js';
+import { SourceGuest } from './source-guest.js';
 import { Throttle } from './auto-converge.js';
 import { newBitmap, setBit, testBit, countBits, type PageBitmap } from '../vmm/dirty-log.js';
 import { epochMs, type HostedVm, type SliceResult } from './vm/hosted.js';
@@ -61,12 +64,17 @@ export class MigrationFailed extends Error {
 
 const BATCH = 256;
 const POSTCOPY_BATCH = 32;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const yieldToIo = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Migrates `vm` over `channel`; resolves with the figures, or rejects with a MigrationFailed. */
 export function migrate(vm: HostedVm, channel: Channel, options: SourceOptions = {}): Promise<MigrationReport> {
-  return new Source(vm, channel, options).run();
+  let source: Source;
+  try {
+    source = new Source(vm, channel, options);
+  } catch (e) {
+    channel.close();
+    return Promise.reject(new MigrationFailed(`migration not started: ${(e as Error).message}; the VM goes on here`, 'setup', true));
+  }
+  return source.run();
 }
 
 class Source {
@@ -76,8 +84,8 @@ class Source {
   private readonly limiter: RateLimiter;
   private readonly throttle: Throttle;
   private readonly rounds: RoundReport[] = [];
-  private pagesSent = 0;
-  private wakeAt = 0;
+  private readonly sender: PageSender;
+  private readonly guest: SourceGuest;
   private phase: MigrationFailed['phase'] = 'setup';
   private start = epochMs();
 
@@ -87,6 +95,11 @@ class Source {
     this.link = new RecordLink(channel, 'destination', this.o.stallTimeoutMs);
     this.limiter = new RateLimiter(this.o.maxBandwidth);
     this.throttle = new Throttle(this.o);
+    this.guest = new SourceGuest(vm, this.o.sliceInstructions, this.throttle, opts.onOutput, (r) => {
+      const what = r.kind === 'halt' ? `halted with code ${r.code}` : r.kind === 'crash' ? `was stopped by the VMM (${r.why})` : `needed page ${(r as { gfn: number }).gfn}`;
+      throw new MigrationFailed(`the guest ${what} during pre-copy: there is nothing left to migrate`, 'precopy', true, r);
+    });
+    this.sender = new PageSender(this.link, vm, this.limiter, this.o.zeroPages, { runGuest: () => this.guest.run(), checkLink: () => this.checkLink() });
   }
 
   async run(): Promise<MigrationReport> {
@@ -133,20 +146,20 @@ class Source {
   private bandwidth = 0;
 
   private state(dirtyPages: number, bandwidth: number): RoundState {
-    return { rounds: this.rounds.length, ramPages: this.vm.pages, dirtyPages, pagesSent: this.pagesSent, bandwidth, options: this.o };
+    return { rounds: this.rounds.length, ramPages: this.vm.pages, dirtyPages, pagesSent: this.sender.pagesSent, bandwidth, options: this.o };
   }
 
   /** One pre-copy round: sends `pages` while the guest runs; returns the pages it dirtied meanwhile. */
   private async round(pages: PageBitmap): Promise<PageBitmap> {
     const rate = this.policy.rate(this.state(countBits(pages), 0));
     this.limiter.setRate(rate);
-    const t0 = performance.now(), i0 = this.instructionsRun;
-    const sent = await this.sendPages(pages, { limited: true, guestRuns: true, batch: BATCH });
+    const t0 = performance.now(), i0 = this.guest.instructions;
+    const sent = await this.sender.sendPages(pages, { limited: true, guestRuns: true, batch: BATCH });
     const dirty = this.vm.dirtyLog.readAndClear();
     const ms = performance.now() - t0, dirtied = countBits(dirty);
     const r: RoundReport = {
       round: this.rounds.length, ...sent, ms, dirtied, dirtyRate: dirtied / Math.max(ms / 1000, 1e-6), rate,
-      throttle: this.throttle.percent, instructions: this.instructionsRun - i0,
+      throttle: this.throttle.percent, instructions: this.guest.instructions - i0,
     };
     this.rounds.push(r);
     this.bandwidth = sent.bytes / Math.max(ms / 1000, 1e-6);
@@ -154,75 +167,6 @@ class Source {
     this.throttle.afterRound(dirtied * 4096, sent.bytes);
     this.opts.onEvent?.({ type: 'round', round: r });
     return dirty;
-  }
-
-  private instructionsRun = 0;
-
-  /** Sends the pages of a bitmap in batches; zero pages as their numbers only. */
-  private async sendPages(pages: PageBitmap, how: { limited: boolean; guestRuns: boolean; batch: number }, only?: (gfn: number) => boolean): Promise<PhaseReport> {
-    const t0 = performance.now();
-    const out = { pages: 0, zeroPages: 0, bytes: 0, ms: 0 };
-    let batch: number[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const b = await this.sendBatch(batch, how);
-      out.pages += batch.length;
-      out.zeroPages += b.zero;
-      out.bytes += b.bytes;
-      batch = [];
-    };
-    for (let g = 0; g < this.vm.pages; g++) {
-      if (!testBit(pages, g) || (only && !only(g))) continue;
-      batch.push(g);
-      if (batch.length === how.batch) await flush();
-    }
-    await flush();
-    out.ms = performance.now() - t0;
-    return out;
-  }
-
-  /** One batch: waits for the rate limit (running the guest meanwhile when it may), then one or two records. */
-  private async sendBatch(gfns: number[], how: { limited: boolean; guestRuns: boolean }): Promise<{ zero: number; bytes: number }> {
-    if (how.limited) {
-      for (let w = this.limiter.wait(); w > 0; w = this.limiter.wait()) {
-        this.checkLink();
-        if (!(how.guestRuns && this.runGuest())) await sleep(Math.min(w, 2));
-      }
-    }
-    const pages = gfns.map((g) => this.vm.readPage(g));
-    const zero: number[] = [], data: number[] = [];
-    gfns.forEach((g, i) => (this.o.zeroPages && isZero(pages[i]) ? zero : data).push(g));
-    const contents = new Map(gfns.map((g, i) => [g, pages[i]]));
-    const before = this.link.bytesSent;
-    if (zero.length) await this.link.send(REC.ZERO_PAGES, encodePageList(zero));
-    for (let i = 0; i < data.length; i += MAX_PAGES_PER_RECORD) {
-      const part = data.slice(i, i + MAX_PAGES_PER_RECORD);
-      await this.link.send(REC.PAGES, encodePages(part, (g) => contents.get(g)!));
-    }
-    const bytes = this.link.bytesSent - before;
-    if (how.limited) this.limiter.take(bytes);
-    this.pagesSent += gfns.length;
-    if (how.guestRuns) this.runGuest();
-    await yieldToIo();
-    if (this.phase !== 'postcopy') this.checkLink(); // in post-copy the loop reads the requests
-    return { zero: zero.length, bytes };
-  }
-
-  /** A slice of the guest, unless auto-converge has it asleep. False when it did not run. */
-  private runGuest(): boolean {
-    const now = performance.now();
-    if (now < this.wakeAt) return false;
-    const r = this.vm.run(this.o.sliceInstructions);
-    this.instructionsRun += this.o.sliceInstructions;
-    const out = this.vm.takeOutput();
-    if (out) this.opts.onOutput?.(out);
-    const ran = performance.now() - now;
-    this.wakeAt = performance.now() + this.throttle.sleepAfter(ran);
-    if (r.kind !== 'running') {
-      const what = r.kind === 'halt' ? `halted with code ${r.code}` : r.kind === 'crash' ? `was stopped by the VMM (${r.why})` : `needed page ${r.gfn}`;
-      throw new MigrationFailed(`the guest ${what} during pre-copy: there is nothing left to migrate`, 'precopy', true, r);
-    }
-    return true;
   }
 
   /** A record from the destination while we are sending: only a refusal can come. */
@@ -252,7 +196,7 @@ class Source {
     this.opts.onEvent?.({ type: 'stopped', pages: countBits(dirty) });
     if (next === 'stop-and-copy') {
       // Pure stop-and-copy sends all RAM at the link's rate; pre-copy's last pages go as fast as the link can (QEMU's completion).
-      const stop = await this.sendPages(dirty, { limited: this.policy.name === 'stop-and-copy', guestRuns: false, batch: BATCH });
+      const stop = await this.sender.sendPages(dirty, { limited: this.policy.name === 'stop-and-copy', guestRuns: false, batch: BATCH });
       stop.bytes += await this.sendState();
       await this.link.sendEnd();
       stop.ms = epochMs() - stopAt;
@@ -320,7 +264,7 @@ class Source {
         out.pushed += batch.length;
       }
       take(batch);
-      const b = await this.sendBatch(batch, { limited: false, guestRuns: false });
+      const b = await this.sender.sendBatch(batch, { limited: false, guestRuns: false }, false); // the loop reads the requests
       if (!asked.gfns.length) this.limiter.take(b.bytes);
       out.pages += batch.length;
       out.zeroPages += b.zero;
@@ -328,7 +272,10 @@ class Source {
       this.opts.onEvent?.({ type: 'postcopy', delivered: out.pages, left: this.postcopyLeft });
     }
     await this.link.sendEnd();
-    await this.reply(REC.DONE);
+    // Requests still on their way name pages already sent: only DONE ends it.
+    for (let r = await this.link.receive(); r.type !== REC.DONE; r = await this.link.receive()) {
+      if (r.type !== REC.PAGE_REQUEST) this.unexpected(r);
+    }
     out.ms = performance.now() - t0;
     return out;
   }
@@ -350,7 +297,7 @@ class Source {
     const report: MigrationReport = {
       policy: this.policy.name, strategy: this.vm.strategy, ramBytes: this.vm.ramBytes, rounds: this.rounds, stop, postcopy,
       totalMs: end - this.start, downtimeMs: resumed.epochMs - stopAt, guestDowntimeMs: Number(resumed.mtime - stopMtime) / 10_000,
-      bytesSent: this.link.bytesSent, pagesSent: this.pagesSent, writableWorkingSet: wws,
+      bytesSent: this.link.bytesSent, pagesSent: this.sender.pagesSent, writableWorkingSet: wws,
       at: { start: this.start, stop: stopAt, resume: resumed.epochMs, end },
     };
     this.opts.onEvent?.({ type: 'resumed', downtimeMs: report.downtimeMs });
@@ -364,11 +311,3 @@ function allPages(n: number): PageBitmap {
   for (let i = 0; i < n; i++) setBit(b, i);
   return b;
 }
-
-function isZero(page: Uint8Array): boolean {
-  const w = new Int32Array(page.buffer, page.byteOffset, page.length / 4);
-  let any = 0;
-  for (let i = 0; i < w.length; i++) any |= w[i];
-  return any === 0;
-}
-

@@ -23,6 +23,12 @@ export interface Migratable {
    * this strategy wrote; nothing of the strategy is changed then.
    */
   restoreVm(vm: Vm, state: StateReader): void;
+  /**
+   * On the destination, when the VM is created and before any page or state arrives: builds what
+   * depends only on the VM's RAM and this host (a G-stage over the new p2m, tags), so that work is
+   * not part of the downtime. `restoreVm` then uses it. Optional.
+   */
+  prepareVm?(vm: Vm): void;
 }
 
 /** Whether a strategy can have its VMs migrated. */

@@ -7,9 +7,14 @@ import { StreamError } from './format.js';
 import type { StateRecord, StateValue } from '../../vmm/state-reader.js';
 
 export class BodyWriter {
-  private buf = new Uint8Array(64);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   private at = 0;
+  /** `capacity`: the body's size when it is known (no growing, no copy at the end). */
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
+  }
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -25,7 +30,7 @@ export class BodyWriter {
   bytes(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.at); this.at += b.length; return this; }
   /** A length-prefixed UTF-8 string. */
   text(s: string): this { const b = new TextEncoder().encode(s); return this.u32(b.length).bytes(b); }
-  done(): Uint8Array { return this.buf.slice(0, this.at); }
+  done(): Uint8Array { return this.at === this.buf.length ? this.buf : this.buf.slice(0, this.at); }
 }
 
 export class BodyReader {

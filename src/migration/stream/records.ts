@@ -23,7 +23,7 @@ export function decodeInit(body: Uint8Array): Init {
 
 /** PAGES: page numbers, then the pages' contents in the same order. */
 export function encodePages(gfns: readonly number[], read: (gfn: number) => Uint8Array): Uint8Array {
-  const w = new BodyWriter().u32(gfns.length).u32(0);
+  const w = new BodyWriter(8 + gfns.length * (8 + PAGE_BYTES)).u32(gfns.length).u32(0);
   for (const g of gfns) w.u64(BigInt(g));
   for (const g of gfns) w.bytes(read(g));
   return w.done();

@@ -9,7 +9,6 @@ import type { Clock } from '../stream/records.js';
 import { epochMs, type HostedVm, type MigratedState, type SliceResult } from './hosted.js';
 
 const PAGE = 4096;
-const addr = (gfn: number) => RAM_BASE + BigInt(gfn) * 4096n;
 
 export class BareVm implements HostedVm {
   readonly strategy = 'native';
@@ -35,17 +34,14 @@ export class BareVm implements HostedVm {
   }
 
   takeOutput(): string { return this.decoder.decode(this.machine.drainConsole(), { stream: true }); }
-  readPage(gfn: number): Uint8Array { return this.machine.readPhys(addr(gfn), PAGE); }
-  writePage(gfn: number, data: Uint8Array): void {
-    this.machine.writePhys(addr(gfn), data);
-    if (this.machine.isAbsent(addr(gfn))) this.machine.setAbsent(addr(gfn), 1, false);
-  }
+  readPage(gfn: number): Uint8Array { return this.machine.pageView(gfn); }
+  writePage(gfn: number, data: Uint8Array): void { this.machine.writePage(gfn, data); }
   setAbsent(bits: PageBitmap): void {
-    const pas: bigint[] = [];
-    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pas.push(addr(g));
-    this.machine.setAbsentPages(pas);
+    const pages: number[] = [];
+    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pages.push(g);
+    this.machine.setAbsentPages(pages);
   }
-  isAbsent(gfn: number): boolean { return this.machine.isAbsent(addr(gfn)); }
+  isAbsent(gfn: number): boolean { return this.machine.isPageAbsent(gfn); }
 
   saveState(): MigratedState {
     return { hart: this.machine.saveHart(), clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() } };

@@ -5,7 +5,7 @@
  * destination allocates its own frames, so the p2m it builds is its own; the strategy rebuilds
  * shadow or G-stage tables over them.
  */
-import { Machine } from '../../../bindings/machine.js';
+import { Machine, RAM_BASE } from '../../../bindings/machine.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { HostMemory } from '../../vmm/frames.js';
 import { Vm } from '../../vmm/vm.js';
@@ -47,14 +47,18 @@ export class VmmVm implements HostedVm {
     this.dirtyLog = GuestDirtyLog.forVm(machine, vm.p2m);
   }
 
-  /** A host machine with one VM of `ramBytes` under `strategy`, not booted. */
-  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number): Promise<VmmVm> {
+  /**
+   * A host machine with one VM of `ramBytes` under `strategy`, not booted (`boot` it), or, with
+   * `incoming`, prepared to take a migrated VM's state (the strategy's prepareVm).
+   */
+  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number, incoming = false): Promise<VmmVm> {
     const machine = await Machine.create({ ramBytes: ramBytes + VMM_BYTES });
     const host = new HostMemory(machine, VMM_BYTES);
     const output: Uint8Array[] = [];
     const vm = new Vm(1, host, ramBytes, { consoleSink: (b) => output.push(b) });
     const s = makeStrategy(strategy, { machine, host });
     if (!isMigratable(s)) throw new Error(`strategy ${strategy} cannot be migrated`);
+    if (incoming) s.prepareVm?.(vm);
     return new VmmVm(machine, host, vm, s, output);
   }
 
@@ -82,19 +86,22 @@ export class VmmVm implements HostedVm {
     for (const b of this.output.splice(0)) s += this.decoder.decode(b, { stream: true });
     return s;
   }
-  private frame(gfn: number): bigint { return this.vm.p2m.frames[gfn]; }
-  readPage(gfn: number): Uint8Array { return this.machine.readPhys(this.frame(gfn), PAGE); }
-  writePage(gfn: number, data: Uint8Array): void {
-    const f = this.frame(gfn);
-    this.machine.writePhys(f, data);
-    if (this.machine.isAbsent(f)) this.machine.setAbsent(f, 1, false);
+  /** Host page index of each guest page (numbers, for the page-granular machine calls). */
+  private hostPages?: Int32Array;
+  private hostPage(gfn: number): number {
+    this.hostPages ??= Int32Array.from(this.vm.p2m.frames, (f) => Number((f - RAM_BASE) / 4096n));
+    const h = this.hostPages[gfn];
+    if (h === undefined) throw new RangeError(`guest page ${gfn} is outside the VM's RAM`);
+    return h;
   }
+  readPage(gfn: number): Uint8Array { return this.machine.pageView(this.hostPage(gfn)); }
+  writePage(gfn: number, data: Uint8Array): void { this.machine.writePage(this.hostPage(gfn), data); }
   setAbsent(bits: PageBitmap): void {
-    const pas: bigint[] = [];
-    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pas.push(this.frame(g));
-    this.machine.setAbsentPages(pas);
+    const pages: number[] = [];
+    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pages.push(this.hostPage(g));
+    this.machine.setAbsentPages(pages);
   }
-  isAbsent(gfn: number): boolean { return this.machine.isAbsent(this.frame(gfn)); }
+  isAbsent(gfn: number): boolean { return this.machine.isPageAbsent(this.hostPage(gfn)); }
   private gfnOf(hpa: bigint): number {
     this.gfnOfHost ??= new Map(this.vm.p2m.frames.map((f, i) => [f, i]));
     const g = this.gfnOfHost.get(hpa & ~0xfffn);

@@ -41,7 +41,13 @@ export class HwNested implements Strategy, Migratable {
 
   /** The hart context; the G-stage and the VMID are the destination's own. */
   saveVm(vm: Vm): StateRecord { return { hart: hartContextState(this.guest(vm).hart) }; }
-  restoreVm(vm: Vm, state: StateReader): void { this.adopt(vm, hartContextFrom(state.record('hart'), VS_GUEST_CSRS, VS_MODES)); }
+  /** The G-stage (a walk over every frame: tens of milliseconds for 128 MiB) before the pages come, not in the downtime. */
+  prepareVm(vm: Vm): void { this.adopt(vm, vsContext(0n)); }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const hart = hartContextFrom(state.record('hart'), VS_GUEST_CSRS, VS_MODES);
+    const g = this.guests.get(vm.id);
+    if (g) g.hart = hart; else this.adopt(vm, hart);
+  }
 
   enter(vm: Vm): void {
     const g = this.guest(vm);
