@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { victimKernel, hostileKernel } from '../test/helpers/isolation-guests.js';
 import { interleave, soloOutput, problems, type VmmStrategy } from '../test/helpers/interleave.js';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1000' }, from: { type: 'string', default: '1' }, strategies: { type: 'string', default: 'trap-emulate,hw-shadow,hw-nested' } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1000' }, from: { type: 'string', default: '1' }, strategies: { type: 'string', default: 'trap-emulate,hw-shadow,hw-nested,bt' } } });
 const seeds = Number(values.seeds), from = Number(values.from);
 const victim = victimKernel();
 let anyFailed = false;

@@ -1,9 +1,11 @@
 /* The scheduler. It runs on the boot stack in its own context and picks the next runnable
    process round robin; processes come back to it through sched(), from yield() (the timer tick or
-   the yield syscall), wait() or exit(). */
+   the yield syscall), wait(), sleep() or exit(). With nothing runnable it waits for the timer. */
 #include "sched.h"
 #include "console.h"
 #include "main.h"
+#include "riscv.h"
+#include "timer.h"
 #include "vm.h"
 
 static struct context scheduler_context;
@@ -23,12 +25,23 @@ static struct proc *pick_next(void) {
   return NULL;
 }
 
+/* Nothing is runnable: the hart waits for the timer, the only interrupt, in WFI (a hypervisor
+   can give the CPU to another VM meanwhile). The kernel runs with SIE = 0, so the interrupt is not
+   taken: WFI returns once it is pending, and the scheduler handles it here. With no process
+   asleep nothing can ever become runnable (wait() only blocks on a child that can run). */
+static void idle(void) {
+  if (proc_next_wakeup() == ~0UL) panic("no runnable process");
+  wfi();
+  if (csr_read(sip) & SIE_STIE) timer_interrupt();
+}
+
 void scheduler(void) {
   for (;;) {
     struct proc *p = pick_next();
-    /* Processes block only in wait(), for a child that can still run: with nothing runnable,
-       nothing ever will be. */
-    if (!p) panic("no runnable process");
+    if (!p) {
+      idle();
+      continue;
+    }
     p->state = P_RUNNING;
     current = p;
     vm_activate(p->root, p->asid);

@@ -6,6 +6,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "sysnum.h"
+#include "timer.h"
 #include "uaccess.h"
 
 #define WRITE_CHUNK 128
@@ -57,10 +58,12 @@ static int64 sys_yield(struct trapframe *tf) {
 
 static int64 sys_exec(struct trapframe *tf) { return exec_from_user(arg(tf, 0), arg(tf, 1)); }
 
+static int64 sys_sleep(struct trapframe *tf) { return timer_sleep(arg(tf, 0)); }
+
 static int64 (*const syscalls[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write, [SYS_getpid] = sys_getpid, [SYS_getppid] = sys_getppid,
     [SYS_fork] = sys_fork,   [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,
-    [SYS_sbrk] = sys_sbrk,   [SYS_yield] = sys_yield,   [SYS_exec] = sys_exec,
+    [SYS_sbrk] = sys_sbrk,   [SYS_yield] = sys_yield,   [SYS_exec] = sys_exec,   [SYS_sleep] = sys_sleep,
 };
 
 void syscall(struct trapframe *tf) {

@@ -12,6 +12,7 @@
 #define SYS_sbrk 7    /* sbrk(increment) -> the old end of the heap */
 #define SYS_yield 8   /* yield() -> 0 */
 #define SYS_exec 9    /* exec(name, argv) -> does not return on success */
-#define NSYSCALLS 10
+#define SYS_sleep 11  /* sleep(duration in time units) -> 0; -1 if the wake-up time overflows */
+#define NSYSCALLS 12
 
 #endif

@@ -31,8 +31,7 @@ static const char *exception_name(uint64 cause) {
 
 static void interrupt(uint64 cause) {
   if (cause != (SCAUSE_INTERRUPT | IRQ_S_TIMER)) panic("unexpected interrupt, scause 0x%lx", cause);
-  timer_interrupt();
-  yield();
+  if (timer_interrupt()) yield();
 }
 
 /* Whether stval holds the faulting address. For other exceptions its value is up to the hart

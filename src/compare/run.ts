@@ -14,6 +14,7 @@ import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
 import { BinaryTranslation, type BtOptions } from '../bt/bt.js';
 import type { RunCounts } from '../cost/model.js';
+import { readCounts, total } from '../cost/counts.js';
 import { bootargs } from './workloads.js';
 import { ConsoleLog } from '../vmm/console.js';
 
@@ -37,7 +38,7 @@ export interface RunResult {
   hiddenFaults: number;
 }
 
-const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce((a, b) => a + b, 0n) : v);
+const sum = total;
 
 /**
  * The steady-state cost of `count` iterations: a run of `count` minus a run of 0 (the same boot,
@@ -93,9 +94,8 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   const t0 = performance.now();
   const outcome = runVm(machine, vm, s, { maxInstructions: MAX_INSTRUCTIONS });
   const wallMs = performance.now() - t0;
-  const exits = Object.fromEntries(vm.stats.exits);
   return result(machine, workload, count, strategy, outcome.kind === 'halt' ? `halt ${outcome.code}` : outcome.kind === 'crash' ? `crash: ${outcome.why}` : 'budget',
-    vm.console, wallMs, exits, vm.stats);
+    vm.console, wallMs, vm.stats);
 }
 
 /** A strategy by name; `bt` takes its options (the adaptive thresholds, counting in-TC emulations). */
@@ -131,20 +131,15 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
   }
   const wallMs = performance.now() - t0;
   console.write(machine.drainConsole());
-  return result(machine, workload, count, 'native', outcome, console.text(), wallMs, {}, undefined);
+  return result(machine, workload, count, 'native', outcome, console.text(), wallMs, undefined);
 }
 
 function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,
-  wallMs: number, exits: Record<string, number>, stats: Vm['stats'] | undefined): RunResult {
+  wallMs: number, stats: Vm['stats'] | undefined): RunResult {
   const c = machine.counters();
-  const flushes = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch', 'tlbFlushRecycle'].reduce((a, k) => a + sum(c[k]), 0);
   return {
     workload, strategy, count, outcome, output, wallMs,
-    counts: {
-      instructions: sum(c.instret), walkRefs: sum(c.walkRefs), tlbFlushes: flushes, exits,
-      emulated: stats?.emulated ?? 0, shadowUpdates: stats?.shadowUpdates ?? 0, guestWalkRefs: stats?.guestWalkRefs ?? 0, reflected: stats?.reflected ?? 0,
-      translated: stats?.translated ?? 0,
-    },
+    counts: readCounts(c, stats),
     tlb: { hits: sum(c.tlbHits), misses: sum(c.tlbMisses) },
     walks: sum(c.walks),
     ptWrites: stats?.ptWrites ?? 0,

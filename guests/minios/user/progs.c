@@ -10,6 +10,8 @@ int fork_main(int argc, char **argv);
 int tlb_main(int argc, char **argv);
 int selftest_main(int argc, char **argv);
 int dirty_main(int argc, char **argv);
+int sleep_main(int argc, char **argv);
+int echo_main(int argc, char **argv);
 void _ustart(void);
 extern char __utext_end[], __urodata_end[], __udata_end[], __ubss_end[];
 
@@ -21,6 +23,8 @@ static const struct uprog uprogs[] = {
     {"tlb", (unsigned long)tlb_main},
     {"selftest", (unsigned long)selftest_main},
     {"dirty", (unsigned long)dirty_main},
+    {"sleep", (unsigned long)sleep_main},
+    {"echo", (unsigned long)echo_main},
 };
 
 __attribute__((section(".uheader"), used)) const struct uimage_header uimage_header = {

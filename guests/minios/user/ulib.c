@@ -18,6 +18,7 @@ int wait(int *status) { return (int)syscall3(SYS_wait, (int64)status, 0, 0); }
 void *sbrk(int64 increment) { return (void *)syscall3(SYS_sbrk, increment, 0, 0); }
 int yield(void) { return (int)syscall3(SYS_yield, 0, 0, 0); }
 int exec(const char *name, char *const argv[]) { return (int)syscall3(SYS_exec, (int64)name, (int64)argv, 0); }
+int sleep(uint64 duration) { return (int)syscall3(SYS_sleep, (int64)duration, 0, 0); }
 
 void exit(int status) {
   syscall3(SYS_exit, status, 0, 0);

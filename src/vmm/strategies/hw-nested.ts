@@ -13,7 +13,7 @@ import { CAUSE, IRQ } from '../csr.js';
 import type { HartContext } from '../world-switch.js';
 import { kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
+import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, handleWfi, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
 import type { Migratable, StateRecord, StateReader } from '../migratable.js';
 import { hartContextState, hartContextFrom } from '../hart-context-state.js';
 import { VS_GUEST_CSRS } from '../world-switch.js';
@@ -59,6 +59,7 @@ export class HwNested implements Strategy, Migratable {
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine;
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return handleTimer(m, vm);
+    if (exit.reason === 'wfi') return handleWfi(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     if (exit.cause === CAUSE.ecallVS) return handleSbi(m, vm, exit);
     return reflectToVs(m, vm, exit) ?? unexpected(vm, exit);

@@ -16,7 +16,7 @@ import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest
 import type { HartContext } from '../world-switch.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, injectIntoVs, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
+import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, handleWfi, injectIntoVs, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
 import { MigrationStateError, type Migratable, type StateRecord, type StateReader } from '../migratable.js';
 import { hartContextState, hartContextFrom } from '../hart-context-state.js';
 import { VS_GUEST_CSRS } from '../world-switch.js';
@@ -77,6 +77,7 @@ export class HwShadow implements Strategy, Migratable {
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine, g = this.guest(vm);
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return handleTimer(m, vm);
+    if (exit.reason === 'wfi') return handleWfi(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     switch (exit.cause) {
       case CAUSE.ecallVS: return handleSbi(m, vm, exit);

@@ -15,7 +15,7 @@ import { emulateGuestStore } from '../guest-store.js';
 import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
 import { HartContext, switchIn, switchOut } from '../world-switch.js';
-import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
+import { RESUME, IDLE, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
 import type { Migratable, StateRecord, StateReader } from '../migratable.js';
@@ -119,7 +119,7 @@ export class TrapEmulate implements Strategy, Migratable {
         m.pc = v.sret();
         this.applyRing(g);
         return this.deliver(vm, g);
-      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return RESUME;
+      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return (v.sip & v.sie) !== 0n ? RESUME : IDLE; // WFI wakes on a pending, enabled interrupt even with SIE clear
       case 'sfence': vm.stats.exit('sfence'); m.pc = next; return RESUME; // the shadows are kept coherent by write protection
       default: return this.reflect(vm, g, exit, 'guest-fault');
     }
