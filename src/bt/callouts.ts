@@ -9,7 +9,7 @@ import { CSR, CAUSE } from '../vmm/csr.js';
 import { decodePrivileged, csrNewValue } from '../vmm/decode.js';
 import { serveSbi } from '../vmm/sbi.js';
 import { READ, walkGuest, type GuestContext } from '../vmm/guest-walk.js';
-import { RESUME, type ExitAction } from '../vmm/strategy.js';
+import { RESUME, IDLE, type ExitAction } from '../vmm/strategy.js';
 import type { Vm } from '../vmm/vm.js';
 import { VISIBLE_VA } from './layout.js';
 import { performAccess } from './guest-access.js';
@@ -44,7 +44,7 @@ export class Callouts {
         const entered = this.core.enterKernel(vm, g, pc);
         return entered.kind === 'resume' ? this.core.deliver(vm, g) : entered;
       }
-      case 'wfi': vm.stats.emulated++; resume(); return RESUME;
+      case 'wfi': vm.stats.emulated++; resume(); return (v.sip & v.sie) !== 0n ? RESUME : IDLE; // wakes on a pending, enabled interrupt even with SIE clear
       case 'sfence': return this.sfence(vm, g, site, resume);
       case 'reflect': return this.core.reflect(vm, g, 'guest-fault', site.cause!, BigInt(site.insn!.raw), site.guestPc);
       case 'x0-access': {
