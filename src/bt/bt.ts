@@ -12,17 +12,16 @@
 import type { ExitRecord } from '../../bindings/exit.js';
 import type { LoadedImage } from '../loader/index.js';
 import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES } from '../vmm/csr.js';
-import { decodePrivileged, csrNewValue } from '../vmm/decode.js';
-import { serveSbi, expireTimer } from '../vmm/sbi.js';
+import { expireTimer } from '../vmm/sbi.js';
 import { ShadowPaging } from '../vmm/shadow-paging.js';
-import { READ, WRITE, FETCH, walkGuest, type AccessType, type GuestContext } from '../vmm/guest-walk.js';
+import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../vmm/guest-walk.js';
 import { VirtualCpu } from '../vmm/vcpu.js';
 import { RESUME, kernelEntry, insnLength, type ExitAction, type Strategy, type StrategyContext } from '../vmm/strategy.js';
 import type { Vm } from '../vmm/vm.js';
 import { emulateGuestStore } from '../vmm/guest-store.js';
 import { HartContext, switchIn, switchOut } from '../vmm/world-switch.js';
 import { unexpected } from '../vmm/strategies/vs-hart.js';
-import { RESERVED_BASE, VISIBLE_VA } from './layout.js';
+import { RESERVED_BASE } from './layout.js';
 import { VcpuPage } from './vcpu-page.js';
 import { TranslationCache, type Unit } from './cache.js';
 import { GuestCode } from './guest-code.js';
@@ -31,10 +30,10 @@ import { BtStats } from './stats.js';
 import { translate } from './translator.js';
 import { decodeGuest } from './decode.js';
 import { performAccess } from './guest-access.js';
-import type { Site } from './unit.js';
+import { Callouts } from './callouts.js';
+import type { BtCore, Guest } from './guest.js';
 
 const STIP = 1n << 5n;
-const T6 = 31;
 /** Nested instruction faults while entering the guest kernel's trap vector before the VM is stopped. */
 const MAX_NESTED_FAULTS = 8;
 /** Instructions stepped at most to reach a guest-instruction boundary. */
@@ -49,25 +48,13 @@ export interface BtOptions {
   countEmulations?: boolean;
 }
 
-interface Guest {
-  vcpu: VirtualCpu;
-  shadow: ShadowPaging;
-  page: VcpuPage;
-  cache: TranslationCache;
-  code: GuestCode;
-  sites: AdaptiveSites;
-  stats: BtStats;
-  hart: HartContext;
-  /** What applyRing last wrote to the hart's CSRs while the VM is on it (forgotten at every switch). */
-  hartCsrs: Map<number, bigint>;
-  /** The guest pc the kernel is to start at (translated at the first world switch in). */
-  startAt?: bigint;
-}
 
-export class BinaryTranslation implements Strategy {
+export class BinaryTranslation implements Strategy, BtCore {
   readonly name = 'bt' as const;
   private readonly guests = new Map<number, Guest>();
+  private readonly callouts = new Callouts(this);
   constructor(private readonly ctx: StrategyContext, private readonly options: BtOptions = {}) {}
+  get machine(): StrategyContext['machine'] { return this.ctx.machine; }
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
@@ -167,7 +154,7 @@ export class BinaryTranslation implements Strategy {
       case CAUSE.ecallU: {
         const site = g.cache.site(exit.pc);
         if (!site) return { kind: 'crash', why: `an ECALL at 0x${exit.pc.toString(16)} that is no callout` };
-        return this.callout(vm, g, exit, site);
+        return this.callouts.handle(vm, g, exit, site);
       }
       case CAUSE.loadPage: return this.shadowFault(vm, g, exit, READ, at.guestPc, at.guestNext, at.unit);
       case CAUSE.storePage: return this.shadowFault(vm, g, exit, WRITE, at.guestPc, at.guestNext, at.unit);
@@ -191,11 +178,13 @@ export class BinaryTranslation implements Strategy {
       case 'guest': return this.reflect(vm, g, 'guest-fault', r.cause, tval, guestPc);
       case 'pt-write': {
         const verdict = unit === undefined ? 'trap' : g.sites.trapped(guestPc);
-        const action = emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, fault) => this.reflect(vm, g, 'guest-fault', cause, fault, guestPc), { va: tval, gpa: r.gpa });
+        let faulted = false; // the store's other part may fault: the guest's exception, nothing more to do here
+        const action = emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, fault) => { faulted = true; return this.reflect(vm, g, 'guest-fault', cause, fault, guestPc); }, { va: tval, gpa: r.gpa });
+        if (faulted || action.kind !== 'resume') return action;
         this.codeWritten(g, r.gpa);
         if (unit && !unit.live) return this.enterKernel(vm, g, guestNext!);
         if (verdict === 'untrace') { g.shadow.stopTracing(r.gpa); g.stats.untraced++; }
-        if (verdict !== 'callout' || action.kind !== 'resume') return action;
+        if (verdict !== 'callout') return action;
         g.stats.adaptedSites++;
         return this.retranslate(vm, g, unit!, guestNext!);
       }
@@ -218,7 +207,8 @@ export class BinaryTranslation implements Strategy {
   }
 
   /** Performs a guest kernel's (or user's) access at va for it; undefined when done, else the action (its fault reflected). */
-  private access(vm: Vm, g: Guest, insn: ReturnType<typeof decodeGuest>, va: bigint, guestPc: bigint): ExitAction | undefined {
+  /** @internal (BtCore) */
+  access(vm: Vm, g: Guest, insn: ReturnType<typeof decodeGuest>, va: bigint, guestPc: bigint): ExitAction | undefined {
     const refs = { n: 0 };
     vm.stats.emulated++;
     const r = performAccess(this.ctx.machine, vm.p2m, this.guestCtx(g), insn, va, (gpa, size, value) => this.store(vm, g, gpa, size, value), refs);
@@ -227,7 +217,8 @@ export class BinaryTranslation implements Strategy {
   }
 
   /** A store the VMM makes for the guest: through the shadows if it hits a page table, and translations of the page dropped. Returns whether it hit a page table. */
-  private store(vm: Vm, g: Guest, gpa: bigint, size: number, value: bigint): boolean {
+  /** @internal (BtCore) */
+  store(vm: Vm, g: Guest, gpa: bigint, size: number, value: bigint): boolean {
     const pt = g.shadow.isPageTable(gpa);
     const bytes = new Uint8Array(size);
     for (let i = 0; i < size; i++) bytes[i] = Number((value >> BigInt(8 * i)) & 0xffn);
@@ -245,143 +236,9 @@ export class BinaryTranslation implements Strategy {
     if (!g.cache.holds(page)) g.shadow.unwatchCode(page);
   }
 
-  // --- callouts ---
-
-  private callout(vm: Vm, g: Guest, exit: ExitRecord, site: Site): ExitAction {
-    const m = this.ctx.machine, v = g.vcpu;
-    if (site.kind === 'sbi') return serveSbi(m, vm, exit, () => { v.sip &= ~STIP; });
-    vm.stats.exit(`callout:${site.kind}`);
-    g.stats.callouts.set(site.kind, (g.stats.callouts.get(site.kind) ?? 0) + 1);
-    const target = site.kind === 'indirect' ? m.getReg(T6) : undefined;
-    for (const [r, f] of site.restore) m.setReg(r, g.page.read(f));
-    const resume = () => { m.pc = exit.pc + 4n + BigInt(site.resumeSkip) * 4n; };
-    switch (site.kind) {
-      case 'chain': return this.chain(vm, g, exit.pc, site.target!);
-      case 'indirect': return this.indirect(vm, g, target!);
-      case 'csr': case 'satp': return this.csr(vm, g, site, resume);
-      case 'sstatus': resume(); return this.deliver(vm, g);
-      case 'sret': {
-        vm.stats.emulated++;
-        const pc = v.sret();
-        if (v.mode === 'U') { this.applyRing(g); m.pc = pc; return this.deliver(vm, g); }
-        const entered = this.enterKernel(vm, g, pc);
-        return entered.kind === 'resume' ? this.deliver(vm, g) : entered;
-      }
-      case 'wfi': vm.stats.emulated++; resume(); return RESUME;
-      case 'sfence': return this.sfence(vm, g, site, resume);
-      case 'reflect': return this.reflect(vm, g, 'guest-fault', site.cause!, BigInt(site.insn!.raw), site.guestPc);
-      case 'x0-access': {
-        const done = this.access(vm, g, site.insn!, BigInt.asUintN(64, site.insn!.imm), site.guestPc);
-        if (done) return done;
-        resume();
-        return RESUME;
-      }
-      case 'pt-store': return this.ptStore(vm, g, exit, site, resume);
-    }
-  }
-
-  /** An exit to another unit: translate it if need be, and chain the exit to it. */
-  private chain(vm: Vm, g: Guest, slot: bigint, target: bigint): ExitAction {
-    const u = g.cache.lookup(target) ?? this.translateAt(vm, g, target);
-    if (!u || 'cause' in u) return this.enterKernel(vm, g, target);
-    g.cache.chain(slot, u);
-    this.ctx.machine.pc = u.body;
-    return RESUME;
-  }
-
-  /** An indirect jump the in-cache lookup missed: the VMM finds (or makes) the translation and caches it. */
-  private indirect(vm: Vm, g: Guest, target: bigint): ExitAction {
-    g.stats.indirectMisses++;
-    const action = this.enterKernel(vm, g, target);
-    const u = g.cache.lookup(target);
-    if (u) g.cache.ijc.insert(target, u.entry);
-    return action;
-  }
-
-  /** A CSR access translated as a callout: emulated against the virtual CPU (an illegal one is the guest's exception). */
-  private csr(vm: Vm, g: Guest, site: Site, resume: () => void): ExitAction {
-    const m = this.ctx.machine, v = g.vcpu;
-    const insn = decodePrivileged(site.insn!.bits);
-    if (insn.kind !== 'csr') throw new Error('a CSR callout without a CSR instruction');
-    const old = v.readCsr(insn.csr);
-    if (old === undefined) return this.reflect(vm, g, 'guest-fault', CAUSE.illegal, BigInt(site.insn!.raw), site.guestPc);
-    vm.stats.emulated++;
-    const value = csrNewValue(insn, old, (i) => m.getReg(i));
-    if (value !== undefined) v.writeCsr(insn.csr, value);
-    if (insn.rd !== 0) m.setReg(insn.rd, old);
-    resume();
-    if (insn.csr === CSR.satp && value !== undefined) {
-      this.applyRing(g);
-      const crash = this.addressSpaceChanged(vm, g, false);
-      if (crash) return crash;
-    }
-    return this.deliver(vm, g);
-  }
-
-  /** SFENCE.VMA: translations read through mappings it makes visible again are checked (the shadows are kept coherent by write protection). */
-  private sfence(vm: Vm, g: Guest, site: Site, resume: () => void): ExitAction {
-    const m = this.ctx.machine, insn = site.insn!;
-    vm.stats.emulated++;
-    resume();
-    return this.addressSpaceChanged(vm, g, insn.rs2 === 0, insn.rs1 === 0 ? undefined : m.getReg(insn.rs1)) ?? RESUME;
-  }
-
-  /**
-   * The guest's address space changed (a satp write) or a fence made changed mappings visible:
-   * translations read through mappings that are no longer the same are dropped, and a guest that
-   * now maps the virtual-CPU page's address is stopped (docs/BT.md).
-   */
-  private addressSpaceChanged(vm: Vm, g: Guest, all: boolean, va?: bigint): ExitAction | undefined {
-    const ctx = this.guestCtx(g);
-    for (const vpage of g.code.stale(ctx, all, va)) g.cache.invalidateVaPage(vpage);
-    const mapped = this.mappedVisiblePage(vm, ctx);
-    if (mapped === undefined) return undefined;
-    return { kind: 'crash', why: `the guest kernel maps 0x${mapped.toString(16)}, a page binary translation reserves for its virtual CPU (address-space compression, docs/BT.md)` };
-  }
-
-  /**
-   * The first page of the VMM's that translated code reads (the indirect-jump cache, the vCPU
-   * page) that the guest's own table maps to its memory, if any: such a guest would read the VMM's
-   * data where it expects its own. Nearly always one reference: the guest's top root entry is empty.
-   */
-  private mappedVisiblePage(vm: Vm, ctx: GuestContext): bigint | undefined {
-    if (ctx.satp >> 60n === 0n) return undefined; // Bare: those addresses are no RAM of the guest
-    const top = ((ctx.satp & ((1n << 44n) - 1n)) << 12n) + 511n * 8n;
-    if (vm.p2m.hpa(top) === undefined) return undefined;
-    vm.stats.guestWalkRefs++;
-    if ((vm.p2m.read64(top) & 1n) === 0n) return undefined;
-    for (let page = VISIBLE_VA; page !== 0n; page = BigInt.asUintN(64, page + 4096n)) {
-      const refs = { n: 0 };
-      const w = walkGuest(vm.p2m, ctx, page, READ, refs);
-      vm.stats.guestWalkRefs += refs.n;
-      if (w.ok && vm.p2m.hpa(w.gpa) !== undefined) return page;
-    }
-    return undefined;
-  }
-
-  /** A store site turned into a callout: the store is performed by the VMM, through the shadows when it hits a page table. */
-  private ptStore(vm: Vm, g: Guest, exit: ExitRecord, site: Site, resume: () => void): ExitAction {
-    const m = this.ctx.machine, insn = site.insn!;
-    const va = BigInt.asUintN(64, m.getReg(insn.rs1) + insn.imm);
-    let pageTable = false;
-    const refs = { n: 0 };
-    vm.stats.emulated++;
-    const r = performAccess(m, vm.p2m, this.guestCtx(g), insn, va, (gpa, size, value) => { pageTable = this.store(vm, g, gpa, size, value) || pageTable; }, refs);
-    vm.stats.guestWalkRefs += refs.n;
-    if (!r.ok) return this.reflect(vm, g, 'guest-fault', r.cause, r.tval, site.guestPc);
-    if (g.sites.stored(site.guestPc, pageTable)) {
-      g.stats.revertedSites++;
-      const at = g.cache.guestPcAt(exit.pc);
-      if (at) return this.retranslate(vm, g, at.unit, site.guestNext);
-    }
-    const here = g.cache.unitAt(exit.pc);
-    if (!here) return this.enterKernel(vm, g, site.guestNext); // the store rewrote this very unit
-    resume();
-    return RESUME;
-  }
-
   /** Drops a unit so that it is translated again with the sites' new policy; the guest goes on at guest pc `next`. */
-  private retranslate(vm: Vm, g: Guest, unit: Unit, next: bigint): ExitAction {
+  /** @internal (BtCore) */
+  retranslate(vm: Vm, g: Guest, unit: Unit, next: bigint): ExitAction {
     g.cache.drop(unit);
     g.stats.retranslations++;
     return this.enterKernel(vm, g, next);
@@ -390,7 +247,8 @@ export class BinaryTranslation implements Strategy {
   // --- entering and leaving the guest kernel ---
 
   /** The hart goes on at guest kernel pc `pc`, in its translation (translated now if need be). */
-  private enterKernel(vm: Vm, g: Guest, pc: bigint): ExitAction {
+  /** @internal (BtCore) */
+  enterKernel(vm: Vm, g: Guest, pc: bigint): ExitAction {
     let at = pc;
     for (let nested = 0; nested < MAX_NESTED_FAULTS; nested++) {
       const u = g.cache.lookup(at) ?? this.translateAt(vm, g, at);
@@ -403,7 +261,8 @@ export class BinaryTranslation implements Strategy {
     return { kind: 'crash', why: `${MAX_NESTED_FAULTS} nested instruction faults entering the guest kernel at 0x${at.toString(16)}` };
   }
 
-  private translateAt(vm: Vm, g: Guest, pc: bigint): Unit | { cause: number; tval: bigint } {
+  /** @internal (BtCore) */
+  translateAt(vm: Vm, g: Guest, pc: bigint): Unit | { cause: number; tval: bigint } {
     const pages = new Set<bigint>(), vaPages = new Set<bigint>();
     const t = translate(pc, g.code.fetcher(this.guestCtx(g), pages, vaPages), (c) => this.ctx.machine.expandCompressed(c), g.sites.policy,
       this.options.countEmulations);
@@ -415,7 +274,8 @@ export class BinaryTranslation implements Strategy {
   }
 
   /** The guest takes a trap in its kernel: the trap frame in the virtual CPU, the handler entered through its translation. */
-  private reflect(vm: Vm, g: Guest, kind: string, cause: number, tval: bigint, guestPc: bigint): ExitAction {
+  /** @internal (BtCore) */
+  reflect(vm: Vm, g: Guest, kind: string, cause: number, tval: bigint, guestPc: bigint): ExitAction {
     vm.stats.exit(kind);
     vm.stats.reflected++;
     const handler = g.vcpu.trap(BigInt(cause), tval, guestPc, false);
@@ -431,7 +291,8 @@ export class BinaryTranslation implements Strategy {
   }
 
   /** Takes a virtual interrupt that has become deliverable, at a guest-instruction boundary. */
-  private deliver(vm: Vm, g: Guest): ExitAction {
+  /** @internal (BtCore) */
+  deliver(vm: Vm, g: Guest): ExitAction {
     const m = this.ctx.machine, v = g.vcpu;
     if (v.pendingInterrupt() === undefined) return RESUME;
     let guestPc = m.pc;
@@ -467,7 +328,8 @@ export class BinaryTranslation implements Strategy {
   }
 
   /** The hart's satp (the shadow for the virtual mode) and what user code may see of the virtual CPU. */
-  private applyRing(g: Guest): void {
+  /** @internal (BtCore) */
+  applyRing(g: Guest): void {
     const v = g.vcpu;
     this.setHartCsr(g, CSR.satp, g.shadow.satpFor(v.satp, v.mode));
     this.setHartCsr(g, CSR.scounteren, v.mode === 'S' ? 0xffff_ffffn : v.scounteren);
@@ -486,7 +348,8 @@ export class BinaryTranslation implements Strategy {
     g.hartCsrs.set(csr, value);
   }
 
-  private guestCtx(g: Guest): GuestContext {
+  /** @internal (BtCore) */
+  guestCtx(g: Guest): GuestContext {
     const v = g.vcpu;
     return { satp: v.satp, userMode: v.mode === 'U', sum: v.sum, mxr: v.mxr };
   }

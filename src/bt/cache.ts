@@ -44,6 +44,8 @@ export class TranslationCache {
   private units: Unit[] = [];
   private readonly byGuest = new Map<bigint, Unit>();
   private readonly sites = new Map<bigint, Site>();
+  /** Guest-physical page -> live units read from it. */
+  private readonly onPage = new Map<bigint, number>();
 
   /** Frames come from the VM's own share of VMM memory. */
   /** The indirect-jump cache translated code looks jump targets up in. */
@@ -134,6 +136,7 @@ export class TranslationCache {
     for (const [i, s] of b.sites) this.sites.set(at(i), s);
     this.units.push(u);
     this.byGuest.set(u.guestPc, u);
+    for (const p of pages) this.onPage.set(p, (this.onPage.get(p) ?? 0) + 1);
     this.stats.units++;
     this.stats.translatedInstructions += b.instructions;
     this.stats.inTcSites += b.emulations;
@@ -167,7 +170,7 @@ export class TranslationCache {
   invalidateVaPage(va: bigint): number { return this.counted(this.invalidate((u) => u.vaPages.includes(va))); }
   private counted(n: number): number { this.stats.invalidations += n; return n; }
   /** Whether some live unit was read from guest-physical page `page`. */
-  holds(page: bigint): boolean { return this.units.some((u) => u.live && u.pages.includes(page)); }
+  holds(page: bigint): boolean { return (this.onPage.get(page) ?? 0) > 0; }
 
   private invalidate(which: (u: Unit) => boolean): number {
     let n = 0;
@@ -175,6 +178,7 @@ export class TranslationCache {
       if (!u.live || !which(u)) continue;
       u.live = false;
       n++;
+      for (const p of u.pages) this.onPage.set(p, this.onPage.get(p)! - 1);
       if (this.byGuest.get(u.guestPc) === u) this.byGuest.delete(u.guestPc);
       for (const slot of u.incoming) this.unchain(slot);
       this.ijc.drop(u.entry, u.end);
@@ -187,6 +191,7 @@ export class TranslationCache {
     this.units = [];
     this.byGuest.clear();
     this.sites.clear();
+    this.onPage.clear();
     this.next = 0;
     this.ijc.clear();
     this.stats.flushes++;

@@ -10,6 +10,8 @@ import { IJC_EMPTY, IJC_SETS, IJC_SET_BYTES } from './layout.js';
 const SETS_PER_PAGE = 4096 / IJC_SET_BYTES;
 
 export class IndirectJumpCache {
+  /** Translation entry -> the guest pcs cached with it (so that dropping a unit touches only its sets). */
+  private readonly inserted = new Map<bigint, Set<bigint>>();
   constructor(private readonly m: Machine, /** host frames of the cache, in address order */ readonly frames: bigint[]) {
     this.clear();
   }
@@ -29,19 +31,24 @@ export class IndirectJumpCache {
     }
     this.m.write64(a + 8n, entry);
     this.m.write64(a, guestPc);
+    const pcs = this.inserted.get(entry) ?? new Set<bigint>();
+    this.inserted.set(entry, pcs.add(guestPc));
   }
 
-  /** Drops the entries whose translation entry is in [from, to). */
+  /** Drops the entries whose translation entry is in [from, to) (a dropped unit's). */
   drop(from: bigint, to: bigint): void {
-    for (const f of this.frames) {
-      for (let o = 0n; o < 4096n; o += 16n) {
-        const e = this.m.read64(f + o + 8n);
-        if (e >= from && e < to) this.m.write64(f + o, IJC_EMPTY);
+    for (const [entry, pcs] of this.inserted) {
+      if (entry < from || entry >= to) continue;
+      for (const pc of pcs) {
+        const a = this.set(pc);
+        for (const way of [0n, 16n]) if (this.m.read64(a + way + 8n) === entry) this.m.write64(a + way, IJC_EMPTY);
       }
+      this.inserted.delete(entry);
     }
   }
 
   clear(): void {
+    this.inserted.clear();
     const empty = new Uint8Array(4096);
     new DataView(empty.buffer).setBigUint64(0, IJC_EMPTY, true);
     for (let o = 16; o < 4096; o += 16) empty.copyWithin(o, 0, 16);

@@ -23,21 +23,22 @@ function hostWithDom0(kind: typeof credit | typeof roundRobin) {
 describe('the driver domain', () => {
   it('prices a request from the cost model: two exit round trips, one emulation, a cycle per byte at CPI 1', () => {
     const { dom0 } = hostWithDom0(credit);
-    expect(dom0.requestCycles(100)).toBe(2 * 2000 + 216 + 100);
+    expect(dom0.requestCycles(100)).toBe(2 * DEFAULT_COST.exit.default + DEFAULT_COST.emulate + 100);
+    expect(dom0.requestCycles(100)).toBe(2 * 2030 + 216 + 100);
   });
 
   it("blocks when idle, is woken by a request, and serves it when it runs (round robin: after the hog's slice)", () => {
     const { host, dom0 } = hostWithDom0(roundRobin);
     host.run(5 * MS);
     expect(dom0.vcpu!.state).toBe('blocked');
-    dom0.submit('guest', 5 * MS, 84); // 4300 cycles = 43 µs
+    dom0.submit('guest', 5 * MS, 84); // 2 * 2030 + 216 + 84 = 4360 cycles = 43.6 µs
     host.run(40 * MS);
     const c = dom0.clients.get('guest')!;
     expect(c.requests).toBe(1);
-    expect(c.cpuNs).toBe(43_000);
+    expect(c.cpuNs).toBe(43_600);
     // The hog's 10 ms slice began at 0 and its next at 10 ms... dom0 waits for the current one to end.
-    expect(c.latencies[0]).toBe(10 * MS - 5 * MS + 43_000);
-    expect(dom0.vcpu!.cpuNs).toBe(43_000);
+    expect(c.latencies[0]).toBe(10 * MS - 5 * MS + 43_600);
+    expect(dom0.vcpu!.cpuNs).toBe(43_600);
   });
 
   it('under Credit, a woken dom0 is BOOSTed and preempts a CPU hog at once', () => {

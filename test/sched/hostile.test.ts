@@ -25,7 +25,7 @@ const MINIOS_ARGS = new TextEncoder().encode('getppid=2000 fork=5 sleep=5\0');
 
 interface Guest { name: string; image: LoadedImage; ram: number; args?: Uint8Array }
 
-async function solo(s: 'trap-emulate' | 'hw-shadow' | 'hw-nested', g: Guest): Promise<string> {
+async function solo(s: 'trap-emulate' | 'bt' | 'hw-shadow' | 'hw-nested', g: Guest): Promise<string> {
   const m = await Machine.create({ ramBytes: VMM + g.ram });
   const host = new HostMemory(m, VMM);
   const vm = new Vm(1, host, g.ram);
@@ -37,7 +37,7 @@ async function solo(s: 'trap-emulate' | 'hw-shadow' | 'hw-nested', g: Guest): Pr
 }
 
 describe('a hostile VM on the host', () => {
-  for (const s of ['trap-emulate', 'hw-shadow', 'hw-nested'] as const) {
+  for (const s of ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const) {
     it(`cannot stop the host or change what the others compute: ${s}`, async () => {
       const guests: Guest[] = [
         { name: 'hostile', image: hostileKernel(7), ram: FUZZ_RAM },
