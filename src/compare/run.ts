@@ -12,6 +12,7 @@ import type { Strategy, StrategyContext, StrategyName } from '../vmm/strategy.js
 import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
+import { PvStrategy } from '../pv/strategy.js';
 import type { RunCounts } from '../cost/model.js';
 import { bootargs } from './workloads.js';
 
@@ -96,7 +97,13 @@ export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: Strateg
     case 'trap-emulate': return new TrapEmulate(ctx);
     case 'hw-shadow': return new HwShadow(ctx);
     case 'hw-nested': return new HwNested(ctx);
+    case 'pv': return new PvStrategy(ctx, { cmdline: pvCmdline(ctx.params) });
   }
+}
+
+/** The PV kernel's command line from the strategy's parameters: `--set pv.batch=N` becomes "batch=N". */
+function pvCmdline(params: Record<string, string> = {}): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 /** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */

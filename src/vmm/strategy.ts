@@ -11,8 +11,8 @@ import type { HostMemory } from './frames.js';
 import type { LoadedImage } from '../loader/index.js';
 import type { Vm } from './vm.js';
 
-export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested';
-export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested'];
+export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested' | 'pv';
+export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested', 'pv'];
 
 /** What the runner does after an exit. */
 export type ExitAction = { kind: 'resume' } | { kind: 'halt'; code: number } | { kind: 'crash'; why: string };
@@ -31,7 +31,12 @@ export interface Strategy {
 }
 
 /** What a strategy is built from. */
-export interface StrategyContext { machine: Machine; host: HostMemory }
+export interface StrategyContext {
+  machine: Machine;
+  host: HostMemory;
+  /** Parameters of the strategy (`vmlab compare --set <strategy>.<key>=value`), e.g. pv's batch size. */
+  params?: Record<string, string>;
+}
 
 /** The S-mode entry of a guest kernel image (minios's `kernel_entry`), past its M-mode stub. */
 export function kernelEntry(image: LoadedImage): bigint {

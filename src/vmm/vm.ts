@@ -18,6 +18,8 @@ export class VmStats {
   shadowUpdates = 0;
   /** Guest PTEs the VMM's software walker read. */
   guestWalkRefs = 0;
+  /** Guest page-table entries the PV hypervisor validated and wrote for mmu_update (its page-table work). */
+  validatedPtes = 0;
   /** Faults the VMM handled without the guest seeing them (shadow fills). */
   hiddenFaults = 0;
   /** Traps reflected into the guest kernel (syscalls, its own page faults, interrupts). */
