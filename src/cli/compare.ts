@@ -12,6 +12,8 @@ import { runMeasured, GUEST_RAM, type RunResult } from '../compare/run.js';
 import { buildRows, topExits, compact, type Row } from '../compare/report.js';
 
 export const DEFAULT_IMAGE = fileURLToPath(new URL('../../guests/build/minios.elf', import.meta.url));
+/** The kernel the pv strategy runs: minios ported to the hypervisor of src/pv. */
+export const DEFAULT_PV_IMAGE = fileURLToPath(new URL('../../guests/build/minios-pv.elf', import.meta.url));
 
 export interface CompareOptions {
   workloads: string[];
@@ -21,17 +23,20 @@ export interface CompareOptions {
   set?: string[];
   count?: string[];
   image?: string;
+  pvImage?: string;
   walkCaches?: { pwc: boolean; ntlb: boolean };
 }
 
 export async function compareCommand(opts: CompareOptions): Promise<number> {
   let cost: CostModel;
   const counts = new Map<string, number>();
-  let image;
+  let image, pvImage;
+  const params = new Map<StrategyName, Record<string, string>>();
   try {
     cost = DEFAULT_COST;
     if (opts.cost) cost = withOverrides(cost, JSON.parse(readFileSync(opts.cost, 'utf8')));
-    if (opts.set?.length) cost = withOverrides(cost, opts.set.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
+    const costSets = (opts.set ?? []).filter((a) => !strategyParam(a, params));
+    if (costSets.length) cost = withOverrides(cost, costSets.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
     for (const w of opts.workloads) counts.set(w, workload(w).count);
     for (const c of opts.count ?? []) {
       const m = /^(\w+)=(\d+)$/.exec(c);
@@ -39,6 +44,7 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
       counts.set(m[1], Number(m[2]));
     }
     image = parseImage(readFileSync(opts.image ?? DEFAULT_IMAGE), { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
+    if (opts.strategies.includes('pv')) pvImage = parseImage(readFileSync(opts.pvImage ?? DEFAULT_PV_IMAGE), { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
   } catch (e) {
     if (e instanceof CostError || e instanceof LoadError || e instanceof SyntaxError || (e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof Error) {
       process.stderr.write(`vmlab compare: ${(e as Error).message}\n`);
@@ -54,7 +60,7 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
   for (const w of opts.workloads) {
     for (const s of strategies) {
       bar?.update({ task: `${w} under ${s}` });
-      runs.push(await runMeasured(image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches }));
+      runs.push(await runMeasured(s === 'pv' ? pvImage! : image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches }, params.get(s)));
       bar?.increment();
     }
   }
@@ -65,6 +71,18 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
   const bad = rows.filter((r) => !r.matchesNative || r.outcome !== 'halt 0');
   for (const r of bad) process.stderr.write(`vmlab compare: ${r.workload} under ${r.strategy}: ${r.outcome}, output ${r.matchesNative ? 'matches' : 'DIFFERS from'} native\n`);
   return bad.length ? 1 : 0;
+}
+
+/**
+ * `--set <strategy>.<key>=value` is a parameter of that strategy (e.g. pv.batch=1, the PV kernel's
+ * batch size), not a cost: recorded in `params`; true when `text` was one.
+ */
+function strategyParam(text: string, params: Map<StrategyName, Record<string, string>>): boolean {
+  const m = /^([\w-]+)\.([\w-]+)=(.*)$/.exec(text.trim());
+  if (!m || !(STRATEGIES as string[]).includes(m[1])) return false;
+  const s = m[1] as StrategyName;
+  params.set(s, { ...params.get(s), [m[2]]: m[3] });
+  return true;
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(x >= 0.995 ? 0 : 1)}%` : '—');

@@ -42,9 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--strategies <list>', `comma-separated: ${ALL_STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(ALL_STRATEGIES, 'all').argParser((t) => parseList(t, ALL_STRATEGIES, 'strategy')))
     .option('--json', 'print the results as JSON (no progress bar)')
     .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
-    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, exit.<kind>')
+    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, validatePte, exit.<kind>; or a strategy parameter: pv.batch=N')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
+    .option('--pv-image <file>', 'the PV kernel the pv strategy runs (default: guests/build/minios-pv.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .action(async (opts) => { code = await compareCommand(opts); });
 

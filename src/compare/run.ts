@@ -43,9 +43,9 @@ const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce
  * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
  * measure, cancels out. The output is the full run's.
  */
-export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
-  const full = await runOne(image, workload, count, strategy, hw);
-  const base = await runOne(image, workload, 0, strategy, hw);
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}, params?: Record<string, string>): Promise<RunResult> {
+  const full = await runOne(image, workload, count, strategy, hw, params);
+  const base = await runOne(image, workload, 0, strategy, hw, params);
   const d = (a: number, b: number) => Math.max(0, a - b);
   const exits: Record<string, number> = {};
   for (const [k, v] of Object.entries(full.counts.exits)) {
@@ -60,6 +60,7 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
     counts: {
       instructions: d(c.instructions, b.instructions), walkRefs: d(c.walkRefs, b.walkRefs), tlbFlushes: d(c.tlbFlushes, b.tlbFlushes), exits,
       emulated: d(c.emulated, b.emulated), shadowUpdates: d(c.shadowUpdates, b.shadowUpdates), guestWalkRefs: d(c.guestWalkRefs, b.guestWalkRefs), reflected: d(c.reflected, b.reflected),
+      validatedPtes: d(c.validatedPtes ?? 0, b.validatedPtes ?? 0),
     },
     tlb: { hits: d(full.tlb.hits, base.tlb.hits), misses: d(full.tlb.misses, base.tlb.misses) },
     walks: d(full.walks, base.walks),
@@ -72,7 +73,7 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
 export interface Hardware { walkCaches?: { pwc: boolean; ntlb: boolean } }
 
 /** Runs `workload` `count` times under `strategy` on a fresh machine. */
-export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}): Promise<RunResult> {
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}, params?: Record<string, string>): Promise<RunResult> {
   const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
   const at = image.symbols.get('minios_bootargs');
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
@@ -81,7 +82,7 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
   const host = new HostMemory(machine, VMM_RAM);
   const vm = new Vm(1, host, GUEST_RAM);
-  const s = makeStrategy(strategy, { machine, host });
+  const s = makeStrategy(strategy, { machine, host, params });
   s.boot(vm, image);
   vm.p2m.write(at, args);
   const t0 = performance.now();
@@ -137,6 +138,7 @@ function result(machine: Machine, workload: string, count: number, strategy: Str
     counts: {
       instructions: sum(c.instret), walkRefs: sum(c.walkRefs), tlbFlushes: flushes, exits,
       emulated: stats?.emulated ?? 0, shadowUpdates: stats?.shadowUpdates ?? 0, guestWalkRefs: stats?.guestWalkRefs ?? 0, reflected: stats?.reflected ?? 0,
+      validatedPtes: stats?.validatedPtes ?? 0,
     },
     tlb: { hits: sum(c.tlbHits), misses: sum(c.tlbMisses) },
     walks: sum(c.walks),

@@ -24,6 +24,8 @@ export interface CostModel {
   guestWalkRef: number;
   /** VMM cycles to reflect a trap into the guest kernel (build its trap frame in virtual CSRs). */
   reflect: number;
+  /** Hypervisor cycles per guest PTE it validates and writes for a PV guest's mmu_update. */
+  validatePte: number;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface CostModel {
  * trip ~2,000 cycles; a callout ~1,250; emulation inside the translation cache ~216. A hardware
  * VM exit/entry round trip of that generation is of the same order, so every exit kind costs the
  * round trip; the emulation work on top is a few hundred cycles per unit, and a page-walk reference
- * that misses the caches ~100 cycles of DRAM.
+ * that misses the caches ~100 cycles of DRAM. A PV hypervisor's mmu_update does per entry what a
+ * shadow update does (read the entry, check the frame it names, write it), so it is priced the same.
  */
 export const DEFAULT_COST: CostModel = {
   cpi: 1,
@@ -43,6 +46,7 @@ export const DEFAULT_COST: CostModel = {
   shadowUpdate: 100,
   guestWalkRef: 100,
   reflect: 300,
+  validatePte: 100,
 };
 
 /** What a run did, in the units the model prices. */
@@ -55,6 +59,8 @@ export interface RunCounts {
   shadowUpdates: number;
   guestWalkRefs: number;
   reflected: number;
+  /** PTEs a PV hypervisor validated (0 for the other strategies). */
+  validatedPtes?: number;
 }
 
 export interface CycleBreakdown {
@@ -72,7 +78,8 @@ export function modelledCycles(c: RunCounts, m: CostModel): CycleBreakdown {
   const flushes = c.tlbFlushes * m.tlbFlush;
   let exits = 0;
   for (const [kind, n] of Object.entries(c.exits)) exits += n * (m.exit[kind] ?? m.exit.default ?? 0);
-  const vmm = c.emulated * m.emulate + c.shadowUpdates * m.shadowUpdate + c.guestWalkRefs * m.guestWalkRef + c.reflected * m.reflect;
+  const vmm = c.emulated * m.emulate + c.shadowUpdates * m.shadowUpdate + c.guestWalkRefs * m.guestWalkRef + c.reflected * m.reflect
+    + (c.validatedPtes ?? 0) * m.validatePte;
   return { total: instructions + walks + flushes + exits + vmm, instructions, walks, flushes, exits, vmm };
 }
 

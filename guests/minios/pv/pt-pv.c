@@ -22,8 +22,8 @@
 #define MAX_CALLS 64
 #define MAX_EXTS 64
 #define MAX_DEFERRED 64
-#define LOOKASIDE 8192 /* a power of two, twice MAX_BATCH */
-#define PPN_MASK ((1UL << 44) - 1)
+#define LOOKASIDE_BITS 13
+#define LOOKASIDE (1 << LOOKASIDE_BITS) /* twice MAX_BATCH */
 
 static struct mmu_update updates[MAX_BATCH];
 static pte_t *update_va[MAX_BATCH];          /* where each update's entry is, for pt_read */
@@ -32,6 +32,7 @@ static struct mmuext_op exts[MAX_EXTS];
 static struct multicall_entry calls[MAX_CALLS];
 static void *deferred[MAX_DEFERRED];         /* table pages to free once the batch is issued */
 static uint64 nupdates, nexts, ncalls, ndeferred, limit = MAX_BATCH;
+uint64 pt_queued; /* nupdates, for pt_read's fast path */
 static int relaxed; /* the batch makes a kernel page writable again: flush the TLB with it */
 
 void pt_pv_init(void) {
@@ -40,7 +41,8 @@ void pt_pv_init(void) {
   if (limit > MAX_BATCH) limit = MAX_BATCH;
 }
 
-static uint64 hash(const pte_t *p) { return ((uint64)p >> 3) & (LOOKASIDE - 1); }
+/* Fibonacci hashing: entries of one table are adjacent words, which must not form one long probe run. */
+static uint64 hash(const pte_t *p) { return ((uint64)p >> 3) * 0x9e3779b97f4a7c15UL >> (64 - LOOKASIDE_BITS); }
 
 static uint64 machine_addr(const void *p) { return pv_mfn((uint64)p) << PAGE_SHIFT | ((uint64)p & (PAGE_SIZE - 1)); }
 
@@ -53,7 +55,7 @@ static void issue(void) {
     if ((int64)calls[i].result < 0) panic("pv: batched hypercall %lu (op %lu) failed (%ld)", i, calls[i].op, (int64)calls[i].result);
   for (uint64 i = 0; i < nupdates; i++)
     for (uint64 h = hash(update_va[i]); lookaside[h]; h = (h + 1) & (LOOKASIDE - 1)) lookaside[h] = 0;
-  nupdates = nexts = ncalls = 0;
+  nupdates = nexts = ncalls = pt_queued = 0;
   uint64 n = ndeferred;
   ndeferred = 0;
   for (uint64 i = 0; i < n; i++) kfree(deferred[i]);
@@ -87,21 +89,18 @@ void pt_write(pte_t *p, pte_t v) {
   uint64 i = nupdates++;
   updates[i] = (struct mmu_update){.ptr = machine_addr(p) | MMU_NORMAL_PT_UPDATE, .val = v};
   update_va[i] = p;
+  pt_queued = nupdates;
   e->args[1]++;
   uint64 h = hash(p);
   while (lookaside[h] && update_va[lookaside[h] - 1] != p) h = (h + 1) & (LOOKASIDE - 1);
   lookaside[h] = (uint16)(i + 1);
 }
 
-pte_t pt_read(const pte_t *p) {
-  for (uint64 h = hash(p); nupdates && lookaside[h]; h = (h + 1) & (LOOKASIDE - 1))
+pte_t pt_read_queued(const pte_t *p) {
+  for (uint64 h = hash(p); lookaside[h]; h = (h + 1) & (LOOKASIDE - 1))
     if (update_va[lookaside[h] - 1] == p) return updates[lookaside[h] - 1].val;
   return *p;
 }
-
-pte_t pt_make(uint64 pa, uint64 flags) { return pv_mfn(pa) << PTE_PPN_SHIFT | flags; }
-
-uint64 pt_addr(pte_t pte) { return pv_addr_of_mfn((pte >> PTE_PPN_SHIFT) & PPN_MASK); }
 
 /* The kernel mapping's entry for kernel address va (the builder's tables, 4 KiB pages). */
 static pte_t *kernel_pte(void *va) {

@@ -5,14 +5,37 @@
 #ifndef MINIOS_PV_PT_PV_H
 #define MINIOS_PV_PT_PV_H
 
+#include "memlayout.h"
 #include "types.h"
 
 #define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK ((1UL << 44) - 1)
 
-pte_t pt_read(const pte_t *p);
+/* The P2M and M2P (pv/start.c) and the batch's size (pt-pv.c), for the inline fast paths. */
+extern const uint64 *pv_p2m;
+extern const uint32 *pv_m2p;
+extern uint64 pv_nr_pages, pv_m2p_first, pv_m2p_count, pt_queued;
+void pv_bad_address(uint64 pa) __attribute__((noreturn));
+void pv_bad_mfn(uint64 mfn) __attribute__((noreturn));
+pte_t pt_read_queued(const pte_t *p);
+
+/* The machine frame of the page at kernel address pa. */
+static inline uint64 pv_mfn(uint64 pa) {
+  uint64 pfn = (pa - RAM_BASE) >> PAGE_SHIFT;
+  if (__builtin_expect(pfn >= pv_nr_pages, 0)) pv_bad_address(pa);
+  return pv_p2m[pfn];
+}
+/* The kernel address of machine frame mfn, the domain's own (anything else is a kernel bug). */
+static inline uint64 pv_addr_of_mfn(uint64 mfn) {
+  uint64 i = mfn - pv_m2p_first;
+  if (__builtin_expect(i >= pv_m2p_count || pv_m2p[i] == 0xffffffffU, 0)) pv_bad_mfn(mfn);
+  return RAM_BASE + ((uint64)pv_m2p[i] << PAGE_SHIFT);
+}
+
+static inline pte_t pt_read(const pte_t *p) { return pt_queued ? pt_read_queued(p) : *p; }
 void pt_write(pte_t *p, pte_t v);
-pte_t pt_make(uint64 pa, uint64 flags);
-uint64 pt_addr(pte_t pte);
+static inline pte_t pt_make(uint64 pa, uint64 flags) { return pv_mfn(pa) << PTE_PPN_SHIFT | flags; }
+static inline uint64 pt_addr(pte_t pte) { return pv_addr_of_mfn((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK); }
 pagetable_t pt_alloc_table(void);
 void pt_free_table(pagetable_t t);
 pagetable_t pt_alloc_root(void);

@@ -8,10 +8,8 @@
 
 extern struct start_info *pv_start_info;
 
-/* The machine frame of the page at kernel address pa. */
-uint64 pv_mfn(uint64 pa);
-/* The kernel address of machine frame mfn (which must be the domain's own: panics otherwise). */
-uint64 pv_addr_of_mfn(uint64 mfn);
+/* pv_mfn(pa) and pv_addr_of_mfn(mfn) convert (pv/pt-pv.h). */
+#include "pv/pt-pv.h"
 /* A "key=number" of the command line, or `fallback`. */
 uint64 pv_cmdline_number(const char *key, uint64 fallback);
 

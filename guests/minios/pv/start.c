@@ -8,13 +8,13 @@
 #include "riscv.h"
 #include "string.h"
 
-#define NO_PFN 0xffffffffU
 #define IRQ_S_SOFT 1
 
 struct start_info *pv_start_info;
-static const uint64 *p2m;  /* pfn -> mfn */
-static uint32 *m2p;         /* mfn - m2p_first -> pfn */
-static uint64 m2p_first, m2p_count, mem_start;
+const uint64 *pv_p2m;  /* pfn -> mfn */
+const uint32 *pv_m2p;  /* mfn - pv_m2p_first -> pfn */
+uint64 pv_nr_pages, pv_m2p_first, pv_m2p_count;
+static uint64 mem_start;
 
 void trap_vector(void); /* trapvec.S */
 
@@ -27,35 +27,29 @@ static int same(const char *a, const char *b, uint64 n) {
 /* head.S passes start_info's address (a1 at entry). */
 void pv_start(struct start_info *si) { pv_start_info = si; }
 
-uint64 pv_mfn(uint64 pa) {
-  uint64 pfn = (pa - RAM_BASE) >> PAGE_SHIFT;
-  if (pa < RAM_BASE || pfn >= pv_start_info->nr_pages) panic("pv: address %p outside the domain", (void *)pa);
-  return p2m[pfn];
-}
-
-uint64 pv_addr_of_mfn(uint64 mfn) {
-  uint64 i = mfn - m2p_first;
-  if (mfn < m2p_first || i >= m2p_count || m2p[i] == NO_PFN) panic("pv: machine frame 0x%lx is not the domain's", mfn);
-  return RAM_BASE + ((uint64)m2p[i] << PAGE_SHIFT);
-}
+void pv_bad_address(uint64 pa) { panic("pv: address %p outside the domain", (void *)pa); }
+void pv_bad_mfn(uint64 mfn) { panic("pv: machine frame 0x%lx is not the domain's", mfn); }
 
 /* The M2P of the domain's own frames, in the pages after the bootstrap area (the builder puts the
    page tables last, so it ends at pt_base + nr_pt_frames pages). */
 static void build_m2p(void) {
   struct start_info *si = pv_start_info;
-  p2m = (const uint64 *)si->mfn_list;
+  const uint64 *p2m = (const uint64 *)si->mfn_list;
   uint64 lo = ~0UL, hi = 0;
   for (uint64 p = 0; p < si->nr_pages; p++) {
     if (p2m[p] < lo) lo = p2m[p];
     if (p2m[p] > hi) hi = p2m[p];
   }
-  m2p_first = lo;
-  m2p_count = hi - lo + 1;
-  m2p = (uint32 *)(si->pt_base + si->nr_pt_frames * PAGE_SIZE);
-  mem_start = PAGE_ROUND_UP((uint64)(m2p + m2p_count));
+  uint32 *m2p = (uint32 *)(si->pt_base + si->nr_pt_frames * PAGE_SIZE);
+  mem_start = PAGE_ROUND_UP((uint64)(m2p + (hi - lo + 1)));
   if (mem_start >= KERNEL_MEM_END) panic("pv: no room for the M2P");
-  memset(m2p, 0xff, m2p_count * sizeof(uint32));
+  memset(m2p, 0xff, (hi - lo + 1) * sizeof(uint32));
   for (uint64 p = 0; p < si->nr_pages; p++) m2p[p2m[p] - lo] = (uint32)p;
+  pv_p2m = p2m;
+  pv_m2p = m2p;
+  pv_nr_pages = si->nr_pages;
+  pv_m2p_first = lo;
+  pv_m2p_count = hi - lo + 1;
 }
 
 uint64 pv_cmdline_number(const char *key, uint64 fallback) {
