@@ -65,12 +65,7 @@ export function buildDomain(hv: Hypervisor, vm: Vm, image: LoadedImage, options:
   for (let p = startInfoPfn; p < next; p++) vm.p2m.write(va(p), new Uint8Array(PAGE));
 
   const layout: DomainLayout = { startInfoPfn, sharedInfoPfn, consolePfn, storePfn, grantPfns, tablePfns, firstFreePfn: next, startInfoVa: va(startInfoPfn) };
-  const sharedInfo = new SharedInfoPage(hv.machine, mfn(sharedInfoPfn));
-  const domain = new PvDomain(vm, hv.machine, new EventChannels(vm.id, sharedInfo, hv), sharedInfo, layout);
-  hv.domains.set(vm.id, domain);
-  hv.grants.setFrames(vm.id, grantPfns.map(mfn));
-  // Upcalls start masked, as Xen creates a vCPU; the guest unmasks them when it is ready.
-  vm.p2m.write(va(sharedInfoPfn) + BigInt(SHARED_INFO.vcpu0 + SHARED_INFO.upcallMask), Uint8Array.of(1));
+  const domain = registerDomain(hv, vm, layout);
 
   const list = new Fields(new Uint8Array(nrPages * 8));
   for (let p = 0; p < nrPages; p++) list.setU64(p * 8, mfn(p));
@@ -104,6 +99,21 @@ export function buildDomain(hv: Hypervisor, vm: Vm, image: LoadedImage, options:
   });
   domain.pc = image.entry;
   domain.regs[11] = va(startInfoPfn);
+  return domain;
+}
+
+/**
+ * Makes `vm` a PV domain of the hypervisor with the special pages of `layout` (zeroed by the
+ * caller): its shared-info page and event channels, its grant table. Upcalls start masked, as Xen
+ * creates a vCPU; the guest unmasks them when it is ready.
+ */
+export function registerDomain(hv: Hypervisor, vm: Vm, layout: DomainLayout): PvDomain {
+  const mfn = (p: number) => vm.p2m.frames[p] >> 12n;
+  const sharedInfo = new SharedInfoPage(hv.machine, mfn(layout.sharedInfoPfn));
+  const domain = new PvDomain(vm, hv.machine, new EventChannels(vm.id, sharedInfo, hv), sharedInfo, layout);
+  hv.domains.set(vm.id, domain);
+  hv.grants.setFrames(vm.id, layout.grantPfns.map(mfn));
+  hv.machine.writePhys((mfn(layout.sharedInfoPfn) << 12n) + BigInt(SHARED_INFO.vcpu0 + SHARED_INFO.upcallMask), Uint8Array.of(1));
   return domain;
 }
 
