@@ -1,7 +1,7 @@
 /* The kernel's mapping on bare hardware: identity (virtual = physical) from KERNEL_BASE to
    KERNEL_MEM_END, its image with 4 KiB pages and W^X permissions (text R-X, rodata R--, data
-   RW-), the rest with 2 MiB megapages where alignment allows; all global, none U. Then paging goes
-   on, finding how many ASID bits the hart has. */
+   RW-), the rest with 2 MiB megapages where alignment allows, and the virtio-mmio registers
+   (RW-, at VIRTIO_MMIO_VA: the user gigabyte holds their physical addresses); all global, none U. Then paging goes on, finding how many ASID bits the hart has. */
 #include "kmap.h"
 #include "console.h"
 #include "memlayout.h"
@@ -14,12 +14,13 @@ extern char __text_end[], __rodata_end[];
 
 static pagetable_t kernel_root;
 
-static void map_kernel_range(uint64 start, uint64 end, uint64 perm) {
+/* Maps [start, end) at virtual address start + offset, with megapages where alignment allows. */
+static void map_kernel_range(uint64 start, uint64 end, uint64 offset, uint64 perm) {
   for (uint64 a = start; a < end;) {
     int level = (a % MEGAPAGE_SIZE == 0 && end - a >= MEGAPAGE_SIZE) ? 1 : 0;
-    pte_t *pte = vm_walk(kernel_root, a, level, 1);
+    pte_t *pte = vm_walk(kernel_root, a + offset, level, 1);
     if (!pte) panic("vm: out of memory for the kernel page tables");
-    if (pt_read(pte) & PTE_V) panic("vm: kernel address %p mapped twice", (void *)a);
+    if (pt_read(pte) & PTE_V) panic("vm: kernel address %p mapped twice", (void *)(a + offset));
     pt_write(pte, pt_make(a, perm | PTE_G | PTE_A | PTE_D | PTE_V));
     a += LEVEL_SIZE(level);
   }
@@ -41,9 +42,10 @@ pagetable_t kmap_init(uint64 *asid_mask) {
   kernel_root = pt_alloc_root();
   if (!kernel_root) panic("vm: no memory for the kernel root table");
   uint64 text_end = (uint64)__text_end, rodata_end = (uint64)__rodata_end;
-  map_kernel_range(KERNEL_BASE, text_end, PTE_R | PTE_X);
-  map_kernel_range(text_end, rodata_end, PTE_R);
-  map_kernel_range(rodata_end, KERNEL_MEM_END, PTE_R | PTE_W);
+  map_kernel_range(KERNEL_BASE, text_end, 0, PTE_R | PTE_X);
+  map_kernel_range(text_end, rodata_end, 0, PTE_R);
+  map_kernel_range(rodata_end, KERNEL_MEM_END, 0, PTE_R | PTE_W);
+  map_kernel_range(VIRTIO_MMIO_START, VIRTIO_MMIO_END, VIRTIO_MMIO_VA - VIRTIO_MMIO_START, PTE_R | PTE_W);
   *asid_mask = enable_paging();
   return kernel_root;
 }

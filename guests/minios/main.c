@@ -2,6 +2,7 @@
    with the requested runs as its arguments, the tick started, and the scheduler takes over. The
    machine halts when init exits. Everything printed is the same on every machine and run. */
 #include "main.h"
+#include "blk.h"
 #include "bootargs.h"
 #include "console.h"
 #include "exec.h"
@@ -39,6 +40,7 @@ void kmain(void) {
   print_plan(&boot_args);
   kalloc_init(platform_mem_start(), KERNEL_MEM_END);
   vm_init();
+  blk_init(); /* the block device, if the machine has one */
   free_pages_before_init = kalloc_free_pages();
   start_init();
   timer_start(boot_args.tick);

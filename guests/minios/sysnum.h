@@ -12,6 +12,7 @@
 #define SYS_sbrk 7    /* sbrk(increment) -> the old end of the heap */
 #define SYS_yield 8   /* yield() -> 0 */
 #define SYS_exec 9    /* exec(name, argv) -> does not return on success */
-#define NSYSCALLS 10
+#define SYS_blkread 10 /* blkread(sector, count 1..8, buf) -> 0; reads count 512-byte sectors */
+#define NSYSCALLS 11
 
 #endif

@@ -60,7 +60,7 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
   for (const w of opts.workloads) {
     for (const s of strategies) {
       bar?.update({ task: `${w} under ${s}` });
-      runs.push(await runMeasured(s === 'pv' ? pvImage! : image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches }, params.get(s)));
+      runs.push(await runMeasured(s === 'pv' ? pvImage! : image, w, counts.get(w)!, s, { walkCaches: opts.walkCaches }, { params: params.get(s) }));
       bar?.increment();
     }
   }

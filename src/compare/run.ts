@@ -14,6 +14,9 @@ import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
 import { PvStrategy } from '../pv/strategy.js';
 import type { RunCounts } from '../cost/model.js';
+import { MmioBus } from '../vdev/bus.js';
+import { MachineDma, VmDma } from '../vdev/dma.js';
+import { MemoryBlockStore, patternDisk, type BlockStore } from '../vdev/block-store.js';
 import { bootargs } from './workloads.js';
 
 export const GUEST_RAM = 64 << 20;
@@ -43,9 +46,9 @@ const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce
  * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
  * measure, cancels out. The output is the full run's.
  */
-export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}, params?: Record<string, string>): Promise<RunResult> {
-  const full = await runOne(image, workload, count, strategy, hw, params);
-  const base = await runOne(image, workload, 0, strategy, hw, params);
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}, extras: RunExtras = {}): Promise<RunResult> {
+  const full = await runOne(image, workload, count, strategy, hw, extras);
+  const base = await runOne(image, workload, 0, strategy, hw, extras);
   const d = (a: number, b: number) => Math.max(0, a - b);
   const exits: Record<string, number> = {};
   for (const [k, v] of Object.entries(full.counts.exits)) {
@@ -72,17 +75,33 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
 /** The host hardware's options, the same for every strategy: the walk accelerators of Bhargava et al. */
 export interface Hardware { walkCaches?: { pwc: boolean; ntlb: boolean } }
 
-/** Runs `workload` `count` times under `strategy` on a fresh machine. */
-export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}, params?: Record<string, string>): Promise<RunResult> {
+/** What else a run gets: the strategy's parameters, and the disk behind the machine's block device. */
+export interface RunExtras {
+  params?: Record<string, string>;
+  /** Default: the io workload's disk (4 MiB of a fixed pattern, read-only). */
+  disk?: BlockStore;
+}
+
+let patternStore: BlockStore | undefined;
+/** The disk every comparison run has: the same bytes for every strategy, so the io workload's checksum must agree. */
+export function comparisonDisk(): BlockStore {
+  return (patternStore ??= new MemoryBlockStore(patternDisk(4 << 20), true));
+}
+
+/** Runs `workload` `count` times under `strategy` on a fresh machine (with a block device on comparisonDisk()). */
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: StrategyName, hw: Hardware = {}, extras: RunExtras = {}): Promise<RunResult> {
+  const disk = extras.disk ?? comparisonDisk();
   const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
   const at = image.symbols.get('minios_bootargs');
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
-  if (strategy === 'native') return runNative(image, at, args, workload, count, hw);
+  if (strategy === 'native') return runNative(image, at, args, workload, count, hw, disk);
   const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
   if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
   const host = new HostMemory(machine, VMM_RAM);
   const vm = new Vm(1, host, GUEST_RAM);
-  const s = makeStrategy(strategy, { machine, host, params });
+  const s = makeStrategy(strategy, { machine, host, params: extras.params, disk });
+  // The emulated block device (virtio-mmio) for the fully virtualized guests; the PV guest gets a split driver instead.
+  if (strategy !== 'pv') vm.mmio = new MmioBus(new VmDma(vm.p2m), disk);
   s.boot(vm, image);
   vm.p2m.write(at, args);
   const t0 = performance.now();
@@ -108,9 +127,12 @@ function pvCmdline(params: Record<string, string> = {}): string {
 }
 
 /** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */
-async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware): Promise<RunResult> {
+async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware, disk: BlockStore): Promise<RunResult> {
   const machine = await Machine.create({ ramBytes: GUEST_RAM });
   if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
+  // The machine's devices beyond the core's: the virtio-mmio transports, served at each MMIO exit.
+  const bus = new MmioBus(new MachineDma(machine), disk);
+  machine.configure({ exitOnMmio: true });
   loadImage(machine, image);
   machine.writePhys(at, args);
   let output = '';
@@ -121,12 +143,18 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
     const e = machine.run(1 << 22);
     output += decoder.decode(machine.drainConsole());
     if (e.reason === 'budget') continue;
+    if (e.reason === 'mmio') { serveMmio(machine, bus, e.mmio!); continue; }
     outcome = e.reason === 'halt' ? `halt ${e.code}` : `exit ${e.reason}`;
     break;
   }
   const wallMs = performance.now() - t0;
   output += decoder.decode(machine.drainConsole());
   return result(machine, workload, count, 'native', outcome, output, wallMs, {}, undefined);
+}
+
+/** One device register access of the bare machine; an address no device claims reads 0 and ignores writes. */
+function serveMmio(machine: Machine, bus: MmioBus, a: { addr: bigint; size: number; isStore: boolean; value: bigint }): void {
+  if (a.isStore) { bus.store(a.addr, a.size, a.value); machine.completeMmio(); } else machine.completeMmio(bus.load(a.addr, a.size) ?? 0n);
 }
 
 function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,

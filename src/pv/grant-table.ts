@@ -40,6 +40,15 @@ export class MappedPage {
 
 export class GrantError extends Error {}
 
+/**
+ * dom0's privileged mapping of a frame a domain owns (xc_map_foreign_range: how the toolstack
+ * reaches a guest's console and store pages, named by mfn in start_info). Undefined if the domain
+ * does not own the frame.
+ */
+export function mapForeign(machine: Machine, frames: FrameTable, domid: number, mfn: bigint): MappedPage | undefined {
+  return frames.owner(mfn) === domid ? new MappedPage(machine, mfn, false, 0) : undefined;
+}
+
 /** One side of a copy: a grant reference in another domain's table, a frame of the caller's own, or (dom0) host bytes. */
 export type CopySide =
   | { kind: 'gref'; domid: number; ref: number; offset: number }

@@ -19,6 +19,7 @@ import { buildDomain } from './builder.js';
 import { GUEST_S_CSRS, NO_TIMER, type PvDomain } from './domain.js';
 import { HYPERCALL_NAMES, VIRQ } from './abi.js';
 import { Backends } from './backends/backends.js';
+import { BlockBackend } from './backends/block.js';
 
 const MSTATUS_TVM = bit(20), MSTATUS_TW = bit(21), MSTATUS_TSR = bit(22), MSTATUS_MPRV = bit(17);
 const SSIP = bit(IRQ.ssi);
@@ -39,6 +40,7 @@ export class PvStrategy implements Strategy {
   constructor(private readonly ctx: StrategyContext, private readonly options: PvOptions = {}) {
     this.hv = new Hypervisor(ctx.machine, ctx.host);
     this.backends = new Backends(this.hv);
+    if (ctx.disk) this.backends.addDevice(new BlockBackend(this.backends, ctx.disk));
   }
 
   domain(vm: Vm): PvDomain {

@@ -1,6 +1,7 @@
 /**
  * Decoding the few instructions a VMM emulates, from the bits in the exit record: CSR accesses,
- * SRET/WFI/SFENCE.VMA, and stores (to emulate a write to a write-protected page-table page).
+ * SRET/WFI/SFENCE.VMA, stores (to emulate a write to a write-protected page-table page) and loads
+ * (to emulate a device register read).
  */
 export type Privileged =
   | { kind: 'csr'; csr: number; op: 'rw' | 'rs' | 'rc'; rd: number; src: { reg: number } | { imm: bigint } }
@@ -43,6 +44,14 @@ export function decodeStore(insn: number): { size: number; rs2: number } | undef
   const funct3 = (insn >>> 12) & 7;
   if (funct3 > 3) return undefined;
   return { size: 1 << funct3, rs2: (insn >>> 20) & 31 };
+}
+
+/** A load's width, signedness and destination, from a 32-bit (already expanded) encoding; undefined if not a plain load. */
+export function decodeLoad(insn: number): { size: number; signed: boolean; rd: number } | undefined {
+  if ((insn & 0x7f) !== 0x03) return undefined;
+  const funct3 = (insn >>> 12) & 7;
+  if (funct3 === 7) return undefined;
+  return { size: 1 << (funct3 & 3), signed: funct3 < 4, rd: (insn >>> 7) & 31 };
 }
 
 /** An AMO or SC (opcode 0x2f, not LR): width, destination and source registers, and the operation. */

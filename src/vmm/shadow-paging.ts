@@ -19,7 +19,7 @@ import { walkGuest, WRITE, READ, FETCH, type AccessType, type GuestContext } fro
 
 export type Ring = 'S' | 'U';
 export type RingMode = 'compress' | 'preserve';
-export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } | { kind: 'pt-write'; gpa: bigint };
+export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } | { kind: 'pt-write'; gpa: bigint } | { kind: 'unmapped'; gpa: bigint; cause: number };
 
 const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n, D = 128n;
 const SV39 = 8n << 60n;
@@ -77,7 +77,8 @@ export class ShadowPaging {
     if (!w.ok) return { kind: 'guest', cause: w.cause };
     const page = pageOf(w.gpa);
     const hpa = this.p2m.hpa(page);
-    if (hpa === undefined) return { kind: 'guest', cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
+    // Outside the VM's RAM: a device's register (the strategy emulates it) or an access fault.
+    if (hpa === undefined) return { kind: 'unmapped', gpa: w.gpa, cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
     for (const a of w.pteAddrs) this.protect(pageOf(a));
     if (type === WRITE && this.ptPages.has(page)) return { kind: 'pt-write', gpa: w.gpa };
     this.fill(shadowSatp, gva, hpa, this.leafFlags(w.pte, page, ring, type), page, w.pteAddrs);

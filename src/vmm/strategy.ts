@@ -10,6 +10,7 @@ import type { Machine } from '../../bindings/machine.js';
 import type { HostMemory } from './frames.js';
 import type { LoadedImage } from '../loader/index.js';
 import type { Vm } from './vm.js';
+import type { BlockStore } from '../vdev/block-store.js';
 
 export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested' | 'pv';
 export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested', 'pv'];
@@ -36,6 +37,8 @@ export interface StrategyContext {
   host: HostMemory;
   /** Parameters of the strategy (`vmlab compare --set <strategy>.<key>=value`), e.g. pv's batch size. */
   params?: Record<string, string>;
+  /** The disk behind the VM's block device (an emulated virtio-blk, or pv's split driver). */
+  disk?: BlockStore;
 }
 
 /** The S-mode entry of a guest kernel image (minios's `kernel_entry`), past its M-mode stub. */

@@ -6,6 +6,7 @@
 import type { LoadedImage } from '../loader/index.js';
 import { GuestMemoryError, P2m } from './p2m.js';
 import type { HostMemory } from './frames.js';
+import type { MmioBus } from '../vdev/bus.js';
 
 export const GUEST_RAM_BASE = 0x8000_0000n;
 
@@ -41,6 +42,8 @@ export class Vm {
   timerDeadline = 0xffff_ffff_ffff_ffffn;
   /** Set when the guest shut down. */
   exitCode: number | undefined;
+  /** The VM's emulated devices (virtio-mmio), if it has any. */
+  mmio: MmioBus | undefined;
 
   /** A VM with `ramBytes` of guest-physical RAM at GUEST_RAM_BASE, backed by frames from `host`. */
   constructor(readonly id: number, readonly host: HostMemory, ramBytes: number) {

@@ -15,6 +15,8 @@ static event_handler handlers[MAX_HANDLED];
 
 void events_init(void) {
   shared = (struct shared_info *)pv_addr_of_mfn(pv_start_info->shared_info >> 12);
+  /* Every port masked (a guest sets mask bits itself); the ports it handles are unmasked by the hypervisor. */
+  for (int w = 0; w < 64; w++) shared->evtchn_mask[w] = ~0UL;
   shared->vcpu_info[0].evtchn_upcall_mask = 0;
   csr_set(sie, SIE_SSIE);
 }

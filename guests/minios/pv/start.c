@@ -3,7 +3,9 @@
 #include "platform.h"
 #include "console.h"
 #include "memlayout.h"
+#include "pv/gnttab.h"
 #include "pv/hypercall.h"
+#include "pv/xenbus.h"
 #include "pv/pv.h"
 #include "riscv.h"
 #include "string.h"
@@ -76,6 +78,8 @@ void platform_init(void) {
   if (HYPERVISOR_set_trap_table(traps) < 0) panic("pv: set_trap_table refused");
   pt_pv_init();
   events_init();
+  xenbus_init();
+  gnttab_init();
 }
 
 void platform_shutdown(int failure) {

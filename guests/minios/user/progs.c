@@ -10,6 +10,7 @@ int fork_main(int argc, char **argv);
 int tlb_main(int argc, char **argv);
 int selftest_main(int argc, char **argv);
 int map4m_main(int argc, char **argv);
+int io_main(int argc, char **argv);
 void _ustart(void);
 extern char __utext_end[], __urodata_end[], __udata_end[], __ubss_end[];
 
@@ -21,6 +22,7 @@ static const struct uprog uprogs[] = {
     {"tlb", (unsigned long)tlb_main},
     {"selftest", (unsigned long)selftest_main},
     {"map4m", (unsigned long)map4m_main},
+    {"io", (unsigned long)io_main},
 };
 
 __attribute__((section(".uheader"), used)) const struct uimage_header uimage_header = {

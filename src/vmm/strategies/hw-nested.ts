@@ -9,6 +9,7 @@ import { GStage } from '../g-stage.js';
 import { CAUSE, IRQ } from '../csr.js';
 import { kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
+import { emulateMmio, isDevice } from '../mmio.js';
 import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
 
 export class HwNested implements Strategy {
@@ -37,6 +38,8 @@ export class HwNested implements Strategy {
     switch (exit.reason) {
       case 'trap':
         if (exit.cause === CAUSE.ecallVS) return handleSbi(m, vm, exit);
+        // A G-stage fault on a device's guest-physical address: the register access is emulated.
+        if ((exit.cause === CAUSE.loadGuestPage || exit.cause === CAUSE.storeGuestPage) && isDevice(vm, exit.gpa!)) return emulateMmio(m, vm, exit, exit.gpa!);
         return unexpected(vm, exit);
       case 'interrupt':
         if (exit.cause === IRQ.mti) return handleTimer(m, vm);

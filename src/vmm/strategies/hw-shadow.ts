@@ -15,6 +15,7 @@ import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type S
 import type { Vm } from '../vm.js';
 import { VsVcpu, configureVsHart, loadVcpu, saveVcpu, handleSbi, handleTimer, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
 import { emulatePtStore } from './trap-emulate.js';
+import { emulateMmio, isDevice } from '../mmio.js';
 
 const PAGE_FAULTS = bit(CAUSE.fetchPage) | bit(CAUSE.loadPage) | bit(CAUSE.storePage);
 const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
@@ -83,6 +84,7 @@ export class HwShadow implements Strategy {
     const r = g.shadow.fault(ctx, 'S', m.readCsr(CSR.vsatp), exit.tval!, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
     if (r.kind === 'pt-write') return emulatePtStore(m, g.shadow, vm, exit, r.gpa);
+    if (r.kind === 'unmapped' && type !== FETCH && isDevice(vm, r.gpa)) return emulateMmio(m, vm, exit, r.gpa);
     vm.stats.exit('guest-fault');
     vm.stats.reflected++;
     injectIntoVs(this.ctx.machine, BigInt(r.cause), exit.tval!, exit.pc);

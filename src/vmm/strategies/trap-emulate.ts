@@ -16,6 +16,7 @@ import { VirtualCpu } from '../vcpu.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
+import { emulateMmio, isDevice } from '../mmio.js';
 
 const STIP = 1n << 5n;
 
@@ -127,7 +128,8 @@ export class TrapEmulate implements Strategy {
     const ctx = { satp: v.satp, userMode: v.mode === 'U', sum: v.sum, mxr: v.mxr };
     const r = g.shadow.fault(ctx, v.mode, m.readCsr(CSR.satp), exit.tval!, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
-    if (r.kind === 'guest') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
+    if (r.kind === 'unmapped' && type !== FETCH && isDevice(vm, r.gpa)) return emulateMmio(m, vm, exit, r.gpa);
+    if (r.kind === 'guest' || r.kind === 'unmapped') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
     return emulatePtStore(m, g.shadow, vm, exit, r.gpa);
   }
 
