@@ -123,6 +123,8 @@ export class Machine {
 
   /** Completes an MMIO exit (the value of a load; ignored for a store); the instruction retires. */
   completeMmio(value = 0n): void { this.core.mmioComplete(BigInt.asUintN(64, value)); }
+  /** Ends an MMIO exit as an access fault (no device there): `tval` is the access's virtual address. */
+  faultMmio(tval: bigint): void { this.core.mmioFault(BigInt.asUintN(64, tval)); }
 
   /** Resets the hart to M-mode at `pc`; RAM is kept. */
   reset(pc: bigint = RAM_BASE): void { this.core.reset(pc); }

@@ -7,6 +7,7 @@
 #include "console.h"
 #include "exec.h"
 #include "kalloc.h"
+#include "net.h"
 #include "memlayout.h"
 #include "platform.h"
 #include "sched.h"
@@ -41,6 +42,7 @@ void kmain(void) {
   kalloc_init(platform_mem_start(), KERNEL_MEM_END);
   vm_init();
   blk_init(); /* the block device, if the machine has one */
+  net_init(); /* and the network device */
   free_pages_before_init = kalloc_free_pages();
   start_init();
   timer_start(boot_args.tick);

@@ -4,6 +4,7 @@
 #include "blk.h"
 #include "console.h"
 #include "exec.h"
+#include "net.h"
 #include "proc.h"
 #include "sched.h"
 #include "sysnum.h"
@@ -68,11 +69,26 @@ static int64 sys_blkread(struct trapframe *tf) {
   return copyout(buf, bounce, count * BLK_SECTOR);
 }
 
+/* netsend/netrecv: frames through a kernel buffer (the whole user buffer checked first). */
+static uint8 frame_buf[NET_MAX_FRAME];
+static int64 sys_netsend(struct trapframe *tf) {
+  uint64 buf = arg(tf, 0), len = arg(tf, 1);
+  if (len > NET_MAX_FRAME || copyin(frame_buf, buf, len) < 0) return -1;
+  return net_send(frame_buf, len);
+}
+static int64 sys_netrecv(struct trapframe *tf) {
+  uint64 buf = arg(tf, 0);
+  if (!user_range_ok(buf, NET_MAX_FRAME, UACCESS_WRITE)) return -1;
+  int64 n = net_recv(frame_buf);
+  if (n < 0 || copyout(buf, frame_buf, (uint64)n) < 0) return -1;
+  return n;
+}
+
 static int64 (*const syscalls[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write, [SYS_getpid] = sys_getpid, [SYS_getppid] = sys_getppid,
     [SYS_fork] = sys_fork,   [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,
     [SYS_sbrk] = sys_sbrk,   [SYS_yield] = sys_yield,   [SYS_exec] = sys_exec,
-    [SYS_blkread] = sys_blkread,
+    [SYS_blkread] = sys_blkread, [SYS_netsend] = sys_netsend, [SYS_netrecv] = sys_netrecv,
 };
 
 void syscall(struct trapframe *tf) {

@@ -28,8 +28,9 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--walk-caches <list>', 'walk accelerators: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
     .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
-    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, hw-shadow or hw-nested').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
+    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, hw-shadow, hw-nested or pv (a PV kernel: minios-pv.elf)').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
     .option('--bootargs <text>', 'with --vmm: the guest\'s boot arguments (minios_bootargs), e.g. "fork=100"')
+    .option('--disk <file>', 'a raw disk image: a virtio-blk device at 0x10001000 (with --vmm pv: the block split driver\'s backend)')
     .action(async (file: string, opts) => {
       if (opts.bootargs !== undefined && !opts.vmm) { process.stderr.write('vmlab: --bootargs needs --vmm\n'); code = 2; return; }
       code = opts.vmm ? await runVmCommand(file, opts) : await runCommand(file, opts);

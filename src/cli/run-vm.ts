@@ -11,6 +11,9 @@ import { HostMemory } from '../vmm/frames.js';
 import { Vm, GUEST_RAM_BASE } from '../vmm/vm.js';
 import { runVm } from '../vmm/runner.js';
 import { makeStrategy } from '../compare/run.js';
+import { MmioBus } from '../vdev/bus.js';
+import { VmDma } from '../vdev/dma.js';
+import { openDisk } from './disk.js';
 import type { StrategyName } from '../vmm/strategy.js';
 
 /** Host memory the VMM keeps for its own tables, beside the guest's RAM. */
@@ -25,6 +28,8 @@ export interface RunVmCliOptions {
   bootargs?: string;
   maxInsns?: number;
   stats?: boolean;
+  /** A raw disk image: the virtio-blk device (pv: the block split driver's backend). */
+  disk?: string;
 }
 
 export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise<number> {
@@ -43,7 +48,10 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall' });
   const host = new HostMemory(machine, VMM_BYTES);
   const vm = new Vm(1, host, opts.mem);
-  const strategy = makeStrategy(opts.vmm, { machine, host });
+  const disk = opts.disk === undefined ? undefined : openDisk(opts.disk);
+  if (disk instanceof Error) { process.stderr.write(`vmlab: ${disk.message}\n`); return 2; }
+  if (disk && opts.vmm !== 'pv') vm.mmio = new MmioBus(new VmDma(vm.p2m), disk);
+  const strategy = makeStrategy(opts.vmm, { machine, host, disk });
   try {
     strategy.boot(vm, image);
     if (opts.bootargs !== undefined) {

@@ -15,7 +15,8 @@ import { HwNested } from '../vmm/strategies/hw-nested.js';
 import { PvStrategy } from '../pv/strategy.js';
 import type { RunCounts } from '../cost/model.js';
 import { MmioBus } from '../vdev/bus.js';
-import { MachineDma, VmDma } from '../vdev/dma.js';
+import { VmDma } from '../vdev/dma.js';
+import { attachDevices, serveMmio } from '../machine/devices.js';
 import { MemoryBlockStore, patternDisk, type BlockStore } from '../vdev/block-store.js';
 import { bootargs } from './workloads.js';
 
@@ -130,9 +131,7 @@ function pvCmdline(params: Record<string, string> = {}): string {
 async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware, disk: BlockStore): Promise<RunResult> {
   const machine = await Machine.create({ ramBytes: GUEST_RAM });
   if (hw.walkCaches) machine.configure({ walkCaches: hw.walkCaches });
-  // The machine's devices beyond the core's: the virtio-mmio transports, served at each MMIO exit.
-  const bus = new MmioBus(new MachineDma(machine), disk);
-  machine.configure({ exitOnMmio: true });
+  const bus = attachDevices(machine, disk);
   loadImage(machine, image);
   machine.writePhys(at, args);
   let output = '';
@@ -143,18 +142,13 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
     const e = machine.run(1 << 22);
     output += decoder.decode(machine.drainConsole());
     if (e.reason === 'budget') continue;
-    if (e.reason === 'mmio') { serveMmio(machine, bus, e.mmio!); continue; }
+    if (e.reason === 'mmio') { serveMmio(machine, bus, e); continue; }
     outcome = e.reason === 'halt' ? `halt ${e.code}` : `exit ${e.reason}`;
     break;
   }
   const wallMs = performance.now() - t0;
   output += decoder.decode(machine.drainConsole());
   return result(machine, workload, count, 'native', outcome, output, wallMs, {}, undefined);
-}
-
-/** One device register access of the bare machine; an address no device claims reads 0 and ignores writes. */
-function serveMmio(machine: Machine, bus: MmioBus, a: { addr: bigint; size: number; isStore: boolean; value: bigint }): void {
-  if (a.isStore) { bus.store(a.addr, a.size, a.value); machine.completeMmio(); } else machine.completeMmio(bus.load(a.addr, a.size) ?? 0n);
 }
 
 function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,

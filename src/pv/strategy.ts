@@ -20,6 +20,8 @@ import { GUEST_S_CSRS, NO_TIMER, type PvDomain } from './domain.js';
 import { HYPERCALL_NAMES, VIRQ } from './abi.js';
 import { Backends } from './backends/backends.js';
 import { BlockBackend } from './backends/block.js';
+import { NetBackend } from './backends/net.js';
+import type { VirtualSwitch } from '../net/switch.js';
 
 const MSTATUS_TVM = bit(20), MSTATUS_TW = bit(21), MSTATUS_TSR = bit(22), MSTATUS_MPRV = bit(17);
 const SSIP = bit(IRQ.ssi);
@@ -31,6 +33,8 @@ const HOST_INTERRUPTS = bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei) | bit(IRQ.sti
 export interface PvOptions {
   /** Appended to the kernel command line (start_info.cmd_line), e.g. "batch=1". */
   cmdline?: string;
+  /** A switch every domain gets a vif on (the network split driver). */
+  net?: VirtualSwitch;
 }
 
 export class PvStrategy implements Strategy {
@@ -41,6 +45,7 @@ export class PvStrategy implements Strategy {
     this.hv = new Hypervisor(ctx.machine, ctx.host);
     this.backends = new Backends(this.hv);
     if (ctx.disk) this.backends.addDevice(new BlockBackend(this.backends, ctx.disk));
+    if (options.net) this.backends.addDevice(new NetBackend(this.backends, options.net));
   }
 
   domain(vm: Vm): PvDomain {

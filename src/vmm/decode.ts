@@ -54,6 +54,18 @@ export function decodeLoad(insn: number): { size: number; signed: boolean; rd: n
   return { size: 1 << (funct3 & 3), signed: funct3 < 4, rd: (insn >>> 7) & 31 };
 }
 
+/**
+ * The virtual address a load, store or AMO (32-bit encoding) accesses: rs1 plus the immediate
+ * (none for AMOs); undefined for other instructions.
+ */
+export function memoryOperandVa(insn: number, reg: (i: number) => bigint): bigint | undefined {
+  const opcode = insn & 0x7f, rs1 = reg((insn >>> 15) & 31);
+  if (opcode === 0x03) return BigInt.asUintN(64, rs1 + BigInt(insn >> 20));
+  if (opcode === 0x23) return BigInt.asUintN(64, rs1 + BigInt(((insn >> 25) << 5) | ((insn >>> 7) & 31)));
+  if (opcode === 0x2f) return rs1;
+  return undefined;
+}
+
 /** An AMO or SC (opcode 0x2f, not LR): width, destination and source registers, and the operation. */
 export function decodeAmo(insn: number): { size: number; rd: number; rs2: number; funct5: number } | undefined {
   if ((insn & 0x7f) !== 0x2f) return undefined;

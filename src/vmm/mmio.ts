@@ -10,13 +10,13 @@ import { RESUME, insnLength, type ExitAction } from './strategy.js';
 import type { Vm } from './vm.js';
 
 /** Whether the VM has a device at guest-physical `gpa`. */
-export const isDevice = (vm: Vm, gpa: bigint): boolean => vm.mmio?.claims(gpa) ?? false;
+export const isDevice = (vm: Vm, gpa: bigint): boolean => vm.mmio.claims(gpa);
 
 /** Carries out the access of the instruction at exit.pc to the device register at `gpa`. */
 export function emulateMmio(m: Machine, vm: Vm, exit: ExitRecord, gpa: bigint): ExitAction {
   const bits = (exit.insn & 3) === 3 ? exit.insn : m.expandCompressed(exit.insn);
   const load = decodeLoad(bits), store = decodeStore(bits);
-  if (!vm.mmio || (!load && !store)) {
+  if (!load && !store) {
     return { kind: 'crash', why: `a device access the VMM cannot emulate at pc 0x${exit.pc.toString(16)} (0x${exit.insn.toString(16)}) to 0x${gpa.toString(16)}` };
   }
   vm.stats.exit('mmio');

@@ -6,7 +6,8 @@
 import type { LoadedImage } from '../loader/index.js';
 import { GuestMemoryError, P2m } from './p2m.js';
 import type { HostMemory } from './frames.js';
-import type { MmioBus } from '../vdev/bus.js';
+import { MmioBus } from '../vdev/bus.js';
+import { VmDma } from '../vdev/dma.js';
 
 export const GUEST_RAM_BASE = 0x8000_0000n;
 
@@ -42,13 +43,14 @@ export class Vm {
   timerDeadline = 0xffff_ffff_ffff_ffffn;
   /** Set when the guest shut down. */
   exitCode: number | undefined;
-  /** The VM's emulated devices (virtio-mmio), if it has any. */
-  mmio: MmioBus | undefined;
+  /** The VM's emulated devices: QEMU virt's virtio-mmio transports (none with a device unless one is attached). */
+  mmio: MmioBus;
 
   /** A VM with `ramBytes` of guest-physical RAM at GUEST_RAM_BASE, backed by frames from `host`. */
   constructor(readonly id: number, readonly host: HostMemory, ramBytes: number) {
     const frames = host.allocFrames(id, Math.ceil(ramBytes / 4096));
     this.p2m = new P2m(host.machine, GUEST_RAM_BASE, frames);
+    this.mmio = new MmioBus(new VmDma(this.p2m));
   }
 
   /** Copies an image's segments into guest-physical memory (all of them checked first). */

@@ -11,6 +11,7 @@ int tlb_main(int argc, char **argv);
 int selftest_main(int argc, char **argv);
 int map4m_main(int argc, char **argv);
 int io_main(int argc, char **argv);
+int netecho_main(int argc, char **argv);
 void _ustart(void);
 extern char __utext_end[], __urodata_end[], __udata_end[], __ubss_end[];
 
@@ -23,6 +24,7 @@ static const struct uprog uprogs[] = {
     {"selftest", (unsigned long)selftest_main},
     {"map4m", (unsigned long)map4m_main},
     {"io", (unsigned long)io_main},
+    {"netecho", (unsigned long)netecho_main},
 };
 
 __attribute__((section(".uheader"), used)) const struct uimage_header uimage_header = {

@@ -20,6 +20,8 @@ void *sbrk(int64 increment);
 int yield(void);
 int exec(const char *name, char *const argv[]);
 int blkread(uint64 sector, uint64 count, void *buf);
+int netsend(const void *frame, uint64 len);
+int64 netrecv(void *buf);
 int64 syscall3(int64 num, int64 a0, int64 a1, int64 a2); /* any number, for tests */
 
 void *memset(void *dst, int c, uint64 n);

@@ -23,7 +23,7 @@ export class Backends {
   readonly store = new XenStore();
   readonly consoles = new Map<number, ConsoleBackend>();
   readonly storeConnections = new Map<number, XenStoreConnection>();
-  private readonly devices: DeviceBackend[] = [];
+  readonly devices: DeviceBackend[] = [];
 
   constructor(readonly hv: Hypervisor) {}
 
