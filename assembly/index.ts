@@ -6,16 +6,16 @@ import {
   S_pc, S_priv, S_mstatus, S_misa, S_ramSize, S_reservation, S_cyclesPerTick, S_tohostAddr,
   S_fromhostAddr, S_mtimecmp, S_mmioRd, S_mmioSigned, S_mmioSize, S_mmioLen, S_mmioIsStore,
   S_cnt_instret, S_cnt_cycles, S_cnt_instretByMode, S_hardwareAD, S_tlbSets, S_pwcEnabled, S_ntlbEnabled,
-  S_virt, S_mideleg, S_tlbTagged, S_cnt_tlbFlushAll,
+  S_virt, S_mideleg, S_tlbTagged, S_cnt_tlbFlushAll, S_cnt_tlbFlushRecycle,
 } from './gen/layout';
-import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG } from './cpu/defs';
+import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG, HGATP_VMID_MASK } from './cpu/defs';
 import { setReg, inc64, raise } from './state';
 import { mtime } from './dev/clint';
 import { expandCompressed } from './cpu/rvc';
 import { run as interpret } from './cpu/interpreter';
 import { foldFastHits } from './mmu/tlb-counters';
 import { refreshRegime, currentVmid } from './mmu/translate';
-import { tlbConfigure, tlbFlushAll } from './mmu/tlb';
+import { tlbConfigure, tlbFlushAll, tlbFlush, ANY, CTX_VIRT, CTX_VM_MASK } from './mmu/tlb';
 import { fastFlush, ALL_REGIMES } from './mmu/fast-tlb';
 import { walk, WALK_OK, walkPa, walkRefs, walkRefsG, walkLevel, walkPte, faultGpa, faultImplicit } from './mmu/walk';
 import { csrPeek, csrPeekValue, csrPoke } from './cpu/csr';
@@ -153,6 +153,17 @@ export function tlbEntries(): i32 { return <i32>(load<u64>(S_tlbSets) * load<u64
 // --- for a hypervisor outside the core ---
 /** Flushes the modelled TLB as an SFENCE.VMA of everything would (counted as one). */
 export function flushTlb(): void { tlbFlushAll(); inc64(S_cnt_tlbFlushAll); }
+/**
+ * Flushes the translations of one tag, for a hypervisor recycling it: with `virt` 0 the host
+ * context's non-global entries of `asid`; with `virt` 1 the guest entries of VMID `vmid`, only
+ * those of `asid` unless it is -1. Counted in tlbFlushRecycle.
+ */
+export function flushTlbTag(virt: i32, vmid: i32, asid: i32): void {
+  const a: i64 = asid < 0 ? ANY : <i64>(asid & 0xffff);
+  if (virt == 0) tlbFlush(CTX_VIRT, 0, ANY, a);
+  else tlbFlush(CTX_VM_MASK, CTX_VIRT | <u16>(vmid & <i32>HGATP_VMID_MASK), ANY, a);
+  inc64(S_cnt_tlbFlushRecycle);
+}
 /** mtime now. */
 export function timeNow(): u64 { return mtime(); }
 /** Sets mtimecmp (the CLINT's compare register) as a store to it would. */

@@ -13,6 +13,7 @@ export interface CoreExports {
   reset(pc: bigint): void;
   flushCaches(): void;
   flushTlb(): void;
+  flushTlbTag(virt: number, vmid: number, asid: number): void;
   timeNow(): bigint;
   setTimerCompare(v: bigint): void;
   setHtif(tohost: bigint, fromhost: bigint): void;

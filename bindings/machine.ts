@@ -158,6 +158,19 @@ export class Machine {
   get progress(): bigint { return this.word('cnt_instret') + this.word('cnt_exceptions') + this.word('cnt_interrupts'); }
   /** Flushes the modelled TLB (and the walk caches), as an SFENCE.VMA of everything: for a hypervisor that edited page tables the hart uses. */
   flushTlb(): void { this.core.flushTlb(); }
+  /**
+   * Flushes one tag's translations (counted in tlbFlushRecycle), for a hypervisor recycling an
+   * ASID or VMID: the host context's non-global entries of `asid` (virt false), or a guest's
+   * entries of VMID `vmid`, all of them or only those of `asid`.
+   */
+  flushTlbTag(tag: { virt: false; asid: number } | { virt: true; vmid: number; asid?: number }): void {
+    if (tag.virt) this.core.flushTlbTag(1, tag.vmid, tag.asid ?? -1);
+    else this.core.flushTlbTag(0, 0, tag.asid);
+  }
+  /** Drops the LR/SC reservation, so the next SC fails (as a world switch must: the spec lets an SC fail spuriously). */
+  clearReservation(): void { this.setWord('reservation', 0xffff_ffff_ffff_ffffn); }
+  /** The LR/SC reservation's physical address, or undefined when there is none. */
+  get reservation(): bigint | undefined { const r = this.word('reservation'); return r === 0xffff_ffff_ffff_ffffn ? undefined : r; }
   /** The CLINT's mtime now. */
   get time(): bigint { return BigInt.asUintN(64, this.core.timeNow()); }
   /** The CLINT's mtimecmp (all ones: no timer interrupt). */

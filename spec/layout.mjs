@@ -123,6 +123,7 @@ export const STATE = [
   ['cnt_tlbFlushVvma', 1, 'HFENCE.VVMA, and SFENCE.VMA executed in VS-mode'],
   ['cnt_tlbFlushGvma', 1, 'HFENCE.GVMA'],
   ['cnt_tlbFlushSwitch', 1, 'whole-TLB flushes on a context switch (untagged TLB)'],
+  ['cnt_tlbFlushRecycle', 1, 'flushes of one ASID or VMID by the host, when it recycles the tag'],
   ['cnt_vmidTlbHits', 16, 'per guest VMID (mod 16): TLB hits'],
   ['cnt_vmidTlbMisses', 16, 'per guest VMID (mod 16): TLB misses'],
   ['cnt_vmidTlbFlushes', 16, 'per guest VMID (mod 16): fences that flushed its translations (SFENCE.VMA at V=1, HFENCE.VVMA, HFENCE.GVMA)'],

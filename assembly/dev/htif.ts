@@ -13,8 +13,10 @@ const SYS_WRITE: u64 = 64;
 const SYS_EXIT: u64 = 93;
 const ENOSYS: u64 = 38;
 
+/** [pa, pa + size) lies in RAM, computed without wrapping: a guest's length can be anything. */
 @inline function inRam(pa: u64, size: u64): bool {
-  return pa >= RAM_GUEST_BASE && pa - RAM_GUEST_BASE <= load<u64>(S_ramSize) - size;
+  const ram = load<u64>(S_ramSize);
+  return pa >= RAM_GUEST_BASE && size <= ram && pa - RAM_GUEST_BASE <= ram - size;
 }
 @inline function host(pa: u64): usize { return RAM_BASE + <usize>(pa - RAM_GUEST_BASE); }
 
@@ -69,14 +71,16 @@ function syscall(t: u64, block: u64): i32 {
   if (n == SYS_WRITE && (a0 == 1 || a0 == 2)) {
     if (!inRam(a1, a2)) ret = -14; // EFAULT
     else {
-      // The whole write goes out at once; a full ring hands control to the host first.
+      // A write that fits the ring goes out whole (a full ring hands control to the host first);
+      // a longer one is a short write of what fits, as write(2) may be.
       if (<u64>ringFree(UART_TX_BASE) < a2 && a2 <= 4000) return requestExit(EXIT_CONSOLE);
       const src = host(a1);
-      for (let i: u64 = 0; i < a2; i++) {
+      let i: u64 = 0;
+      for (; i < a2; i++) {
         if (ringFree(UART_TX_BASE) == 0) break;
         ringPush(UART_TX_BASE, load<u8>(src + <usize>i));
       }
-      ret = a2;
+      ret = i;
     }
   }
   store<u64>(b, ret);

@@ -225,46 +225,48 @@ export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2256;
 export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2264;
 /** whole-TLB flushes on a context switch (untagged TLB) */
 export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2272;
+/** flushes of one ASID or VMID by the host, when it recycles the tag */
+export const S_cnt_tlbFlushRecycle: usize = STATE_BASE + 2280;
 /** per guest VMID (mod 16): TLB hits */
-export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2280;
+export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2288;
 /** per guest VMID (mod 16): TLB misses */
-export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2408;
+export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2416;
 /** per guest VMID (mod 16): fences that flushed its translations (SFENCE.VMA at V=1, HFENCE.VVMA, HFENCE.GVMA) */
-export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2536;
+export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2544;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 2664;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 2672;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 2672;
+export const S_cnt_walks: usize = STATE_BASE + 2680;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 2680;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2688;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 2688;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2696;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 2696;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2704;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 2704;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2712;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 2712;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2720;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 2720;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2728;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 2728;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2736;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 2736;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2744;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 2744;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2752;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 2752;
+export const S_cnt_decodes: usize = STATE_BASE + 2760;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 2760;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2768;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 2768;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2776;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 2776;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2784;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 2784;
+export const S_cnt_fenceI: usize = STATE_BASE + 2792;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 2792;
+export const S_cnt_mmio: usize = STATE_BASE + 2800;
 export const COUNTERS_BASE: usize = S_cnt_instret;
-export const COUNTERS_WORDS: i32 = 100;
-export const STATE_WORDS: i32 = 350;
+export const COUNTERS_WORDS: i32 = 101;
+export const STATE_WORDS: i32 = 351;

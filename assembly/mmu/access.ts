@@ -58,7 +58,7 @@ function translateSpan(vaddr: u64, size: u64, type: i32): i32 {
   misPa0 = xlatePa;
   const last = vaddr + size - 1;
   if ((last >> 12) == (vaddr >> 12)) { misPa1 = misPa0 + size - 1; return ST_OK; }
-  st = translate(last, type);
+  st = translate(last & ~0xfff, type); // a fault's tval: the first byte of the portion that faulted
   if (st != ST_OK) return st;
   misPa1 = xlatePa;
   return ST_OK;

@@ -47,7 +47,8 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   // The hart's TLB and walk caches are the host hardware's (A/D handling stays Svade: the shadow walker implements that).
   machine.configure({ tlb: opts.tlb, walkCaches: opts.walkCaches, wallClock: opts.timebase === 'wall' });
   const host = new HostMemory(machine, VMM_BYTES);
-  const vm = new Vm(1, host, opts.mem);
+  // The console streams to stdout as the guest prints; the VM keeps only its recent output.
+  const vm = new Vm(1, host, opts.mem, { consoleSink: (bytes) => process.stdout.write(bytes) });
   const disk = opts.disk === undefined ? undefined : openDisk(opts.disk);
   if (disk instanceof Error) { process.stderr.write(`vmlab: ${disk.message}\n`); return 2; }
   if (disk && opts.vmm !== 'pv') vm.mmio = new MmioBus(new VmDma(vm.p2m), disk);
@@ -64,12 +65,9 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
     process.stderr.write(`vmlab: ${(e as Error).message}\n`);
     return 2;
   }
-  let printed = 0;
-  const flush = () => { process.stdout.write(vm.console.slice(printed)); printed = vm.console.length; };
   const t0 = performance.now();
-  const out = runVm(machine, vm, strategy, { maxInstructions: opts.maxInsns, onSlice: flush });
+  const out = runVm(machine, vm, strategy, { maxInstructions: opts.maxInsns, onSlice: () => vm.consoleLog.flush() });
   const seconds = (performance.now() - t0) / 1000;
-  flush();
   if (opts.stats) printVmStats(machine, vm, seconds);
   switch (out.kind) {
     case 'halt': return out.code & 0xff;
@@ -93,6 +91,8 @@ function printVmStats(machine: Machine, vm: Vm, seconds: number): void {
   t.push(['instructions emulated', n(s.emulated)], ['traps reflected into the guest', n(s.reflected)]);
   t.push(['guest page-table writes trapped', n(s.ptWrites)], ['hidden faults (shadow fills)', n(s.hiddenFaults)]);
   t.push(['shadow PTE updates', n(s.shadowUpdates)], ['guest PTEs read by the VMM', n(s.guestWalkRefs)], ['TLB flushes by the VMM', n(s.vmmFlushes)]);
+  t.push(['world switches', n(s.switches)], ['shadow reclaims (VMM pool full)', n(s.shadowReclaims)], ['VMM pages used (peak / reserved)', `${n(vm.vmm.peak)} / ${n(vm.vmm.pages)}`]);
+  t.push(['console bytes (kept / dropped)', `${n(vm.consoleLog.total - vm.consoleLog.dropped)} / ${n(vm.consoleLog.dropped)}`]);
   t.push(['page walks / references', `${n(c.walks as bigint)} / ${n(c.walkRefs as bigint)} (G-stage ${n(c.walkRefsG as bigint)})`]);
   process.stderr.write(t.toString() + '\n');
 }

@@ -19,6 +19,7 @@ import { VmDma } from '../vdev/dma.js';
 import { attachDevices, serveMmio } from '../machine/devices.js';
 import { MemoryBlockStore, patternDisk, type BlockStore } from '../vdev/block-store.js';
 import { bootargs } from './workloads.js';
+import { ConsoleLog } from '../vmm/console.js';
 
 export const GUEST_RAM = 64 << 20;
 const VMM_RAM = 32 << 20;
@@ -134,27 +135,26 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
   const bus = attachDevices(machine, disk);
   loadImage(machine, image);
   machine.writePhys(at, args);
-  let output = '';
-  const decoder = new TextDecoder();
+  const console = new ConsoleLog(); // bounded, as a VM's is
   const t0 = performance.now();
   let outcome = 'budget';
   while (machine.instructions < BigInt(MAX_INSTRUCTIONS)) {
     const e = machine.run(1 << 22);
-    output += decoder.decode(machine.drainConsole());
+    console.write(machine.drainConsole());
     if (e.reason === 'budget') continue;
     if (e.reason === 'mmio') { serveMmio(machine, bus, e); continue; }
     outcome = e.reason === 'halt' ? `halt ${e.code}` : `exit ${e.reason}`;
     break;
   }
   const wallMs = performance.now() - t0;
-  output += decoder.decode(machine.drainConsole());
-  return result(machine, workload, count, 'native', outcome, output, wallMs, {}, undefined);
+  console.write(machine.drainConsole());
+  return result(machine, workload, count, 'native', outcome, console.text(), wallMs, {}, undefined);
 }
 
 function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,
   wallMs: number, exits: Record<string, number>, stats: Vm['stats'] | undefined): RunResult {
   const c = machine.counters();
-  const flushes = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch'].reduce((a, k) => a + sum(c[k]), 0);
+  const flushes = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch', 'tlbFlushRecycle'].reduce((a, k) => a + sum(c[k]), 0);
   return {
     workload, strategy, count, outcome, output, wallMs,
     counts: {

@@ -97,8 +97,8 @@ export function buildDomain(hv: Hypervisor, vm: Vm, image: LoadedImage, options:
     nrPages, sharedInfo: mfn(sharedInfoPfn) << 12n, consoleMfn: mfn(consolePfn), storeMfn: mfn(storePfn),
     ptBase: va(root), nrPtFrames: tablePfns.length, mfnList: va(mfnListPfn), cmdline: options.cmdline ?? '',
   });
-  domain.pc = image.entry;
-  domain.regs[11] = va(startInfoPfn);
+  domain.hart.pc = image.entry;
+  domain.hart.regs[11] = va(startInfoPfn);
   return domain;
 }
 

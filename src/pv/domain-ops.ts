@@ -79,7 +79,7 @@ export const consoleIo: Handler = (_hv, caller, [cmd, count, buffer]) => {
   if (count > BigInt(MAX_COPY)) return err('EINVAL');
   const b = caller.access.read(buffer, Number(count));
   if (!b) return err('EFAULT');
-  d.vm.console += new TextDecoder('latin1').decode(b);
+  d.vm.consoleLog.write(b);
   return 0;
 };
 

@@ -6,14 +6,19 @@
 import type { Machine } from '../../bindings/machine.js';
 import type { Vm } from '../vmm/vm.js';
 import { CSR } from '../vmm/csr.js';
+import { HartContext } from '../vmm/world-switch.js';
+import type { HostMemory } from '../vmm/frames.js';
 import type { EventChannels } from './event-channels.js';
 import type { SharedInfoPage } from './shared-info.js';
 
 export const SATP_SV39 = 8n << 60n;
 export const NO_TIMER = 0xffff_ffff_ffff_ffffn;
 
-/** The S-mode CSRs a PV guest owns (it runs in S-mode and writes them itself); saved across world switches. */
-export const GUEST_S_CSRS = [CSR.sstatus, CSR.sie, CSR.stvec, CSR.sscratch, CSR.sepc, CSR.scause, CSR.stval, CSR.scounteren] as const;
+/**
+ * The S-mode CSRs a PV guest owns (it runs in S-mode and writes them itself, sip's SSIP included:
+ * it clears its upcall there); saved and restored by the world switch. satp is the hypervisor's.
+ */
+export const GUEST_S_CSRS: readonly number[] = [CSR.sstatus, CSR.sie, CSR.stvec, CSR.sscratch, CSR.sepc, CSR.scause, CSR.stval, CSR.sip, CSR.scounteren, CSR.senvcfg];
 
 /** Where the builder put the domain's special pages (pseudo-physical frame numbers) and its entry state. */
 export interface DomainLayout {
@@ -44,12 +49,10 @@ export class PvDomain {
   blockRequested = false;
   /** Whether its vCPU is on the hart now (hypercalls that change hart state apply at once). */
   running = false;
-  /** The vCPU off the hart. */
-  readonly regs: bigint[] = new Array(32).fill(0n);
-  pc = 0n;
-  /** Its privilege (1 S, 0 U). */
-  priv = 1;
-  readonly csrs = new Map<number, bigint>();
+  /** The vCPU off the hart: registers, pc, privilege (it starts in S) and the S CSRs it owns. */
+  readonly hart = new HartContext(GUEST_S_CSRS, 0n, 1, false);
+  /** Host ASIDs (the host-wide allocator's) standing for the guest's own ASIDs. */
+  private readonly asids = new Map<number, number>();
 
   constructor(
     readonly vm: Vm,
@@ -63,6 +66,24 @@ export class PvDomain {
 
   get id(): number { return this.vm.id; }
   mfnOfPfn(pfn: number): bigint { return this.mfns[pfn]; }
+
+  /**
+   * The host ASID for the guest's ASID `asid`, allocated on first use and given back with the domain:
+   * no other VM's address space carries it while this domain holds it.
+   */
+  hostAsid(host: HostMemory, asid: number): number {
+    let tag = this.asids.get(asid);
+    if (tag === undefined) {
+      const t = host.asids.alloc(() => this.machine.flushTlbTag({ virt: false, asid: t }));
+      this.asids.set(asid, (tag = t));
+    }
+    return tag;
+  }
+  /** Gives every host ASID back (each flushed). */
+  releaseAsids(host: HostMemory): void {
+    for (const t of this.asids.values()) host.asids.release(t);
+    this.asids.clear();
+  }
 
   /** Makes `satp` the vCPU's translation; on the hart at once if it runs. */
   setBase(satp: bigint, mfn: bigint): void {

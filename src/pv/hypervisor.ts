@@ -72,6 +72,20 @@ export class Hypervisor implements EventDomains {
   /** A dom0 hypercall with its arguments in `buffer`. */
   dom0Caller(buffer: HostBuffer): Caller { return { domid: DOMID_0, access: buffer }; }
 
+  /**
+   * A domain goes away: its ports close (its peers' become unbound), its grants and the mappings of
+   * them end, its frames lose every count before they go back to the pool, its host ASIDs are given
+   * back (flushed).
+   */
+  destroyDomain(d: PvDomain): void {
+    if (this.domains.get(d.id) !== d) return;
+    d.channels.closeAll();
+    this.grants.forget(d.id);
+    this.frames.forgetDomain(d.id);
+    d.releaseAsids(this.host);
+    this.domains.delete(d.id);
+  }
+
   /** Dispatches hypercall `nr`. Unknown numbers are -ENOSYS, as in Xen. */
   hypercall(caller: Caller, nr: number, args: bigint[]): number {
     const handler = HYPERCALLS[nr];

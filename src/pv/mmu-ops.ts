@@ -92,14 +92,14 @@ function oneExtOp(hv: Hypervisor, owner: number, cmd: number, arg1: bigint, arg2
   }
 }
 
-/** MMUEXT_NEW_BASEPTR: an L3 table of the domain becomes its vCPU's root, with the ASID in arg2. */
+/** MMUEXT_NEW_BASEPTR: an L3 table of the domain becomes its vCPU's root, with the guest's ASID in arg2 (a host ASID on the hart). */
 function newBase(hv: Hypervisor, owner: number, mfn: bigint, asid: bigint): number {
   const d = hv.domains.get(owner);
   if (!d || asid >= ASID_LIMIT) return err('EINVAL');
   const rc = hv.frames.getPageAndType(mfn, owner, PageType.L3);
   if (rc !== 0) return rc;
   const old = d.baseMfn;
-  d.setBase(SATP_SV39 | (asid << 44n) | mfn, mfn);
+  d.setBase(SATP_SV39 | (BigInt(d.hostAsid(hv.host, Number(asid))) << 44n) | mfn, mfn);
   if (old !== undefined) hv.frames.putPageAndType(old);
   return 0;
 }

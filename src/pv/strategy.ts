@@ -16,14 +16,15 @@ import { RESUME, type ExitAction, type Strategy, type StrategyContext } from '..
 import type { Vm } from '../vmm/vm.js';
 import { Hypervisor } from './hypervisor.js';
 import { buildDomain } from './builder.js';
-import { GUEST_S_CSRS, NO_TIMER, type PvDomain } from './domain.js';
+import { NO_TIMER, type PvDomain } from './domain.js';
+import { switchIn, switchOut } from '../vmm/world-switch.js';
 import { HYPERCALL_NAMES, VIRQ } from './abi.js';
 import { Backends } from './backends/backends.js';
 import { BlockBackend } from './backends/block.js';
 import { NetBackend } from './backends/net.js';
 import type { VirtualSwitch } from '../net/switch.js';
 
-const MSTATUS_TVM = bit(20), MSTATUS_TW = bit(21), MSTATUS_TSR = bit(22), MSTATUS_MPRV = bit(17);
+const MSTATUS_TVM = bit(20), MSTATUS_TW = bit(21);
 const SSIP = bit(IRQ.ssi);
 /** The traps a registered PV kernel takes itself: misaligned and access faults, breakpoint, ECALL from U, page faults. */
 export const PV_DELEGATED = [0, 1, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | bit(c), 0n);
@@ -57,43 +58,42 @@ export class PvStrategy implements Strategy {
   boot(vm: Vm, image: LoadedImage): void {
     const d = buildDomain(this.hv, vm, image, { cmdline: this.options.cmdline });
     this.backends.attach(d);
+    vm.onDestroy(() => { this.backends.detach(d); this.hv.destroyDomain(d); });
   }
 
   enter(vm: Vm): void {
     const m = this.ctx.machine, d = this.domain(vm);
-    m.virt = false;
-    m.writeCsr(CSR.mstatus, (m.readCsr(CSR.mstatus) | MSTATUS_TVM | MSTATUS_TW) & ~(MSTATUS_TSR | MSTATUS_MPRV));
-    m.writeCsr(CSR.mideleg, SSIP);
-    m.writeCsr(CSR.mie, bit(IRQ.mti));
-    m.writeCsr(CSR.mcounteren, 7n);
-    for (const csr of GUEST_S_CSRS) m.writeCsr(csr, d.csrs.get(csr) ?? (csr === CSR.stvec ? d.trapHandler ?? 0n : 0n));
-    m.writeCsr(CSR.mip, (m.readCsr(CSR.mip) & ~SSIP) | (d.csrs.get(CSR.sip) ?? 0n));
-    m.writeCsr(CSR.satp, d.satp);
-    this.applyDelegation(d);
-    for (let i = 1; i < 32; i++) m.setReg(i, d.regs[i]);
-    m.pc = d.pc;
-    m.priv = d.priv;
-    m.timerCompare = vm.timerDeadline;
-    // No host ASIDs yet: a world switch must not leave another domain's translations (globals included) behind.
+    const delegated = d.trapHandler === undefined ? 0n : PV_DELEGATED;
+    switchIn(m, vm, {
+      medeleg: delegated,
+      mideleg: SSIP,
+      mie: bit(IRQ.mti),
+      satp: d.satp,
+      mstatus: MSTATUS_TVM | MSTATUS_TW,
+      exits: this.exitControls(delegated),
+    }, d.hart);
+    if (d.hart.csrs.get(CSR.stvec) === undefined) m.writeCsr(CSR.stvec, d.trapHandler ?? 0n);
+    // Global mappings match every ASID: none of this domain's may outlive its time on the hart.
     this.hv.frames.flushTlb();
     d.running = true;
   }
 
   leave(vm: Vm): void {
-    const m = this.ctx.machine, d = this.domain(vm);
-    for (let i = 1; i < 32; i++) d.regs[i] = m.getReg(i);
-    d.pc = m.pc;
-    for (const csr of GUEST_S_CSRS) d.csrs.set(csr, m.readCsr(csr));
-    d.csrs.set(CSR.sip, m.readCsr(CSR.mip) & SSIP);
-    d.priv = m.priv;
+    const d = this.domain(vm);
+    switchOut(this.ctx.machine, d.hart);
+    this.hv.frames.flushTlb();
     d.running = false;
+  }
+
+  private exitControls(delegated: bigint) {
+    return { exitOnException: ALL_CAUSES & ~delegated, exitOnInterrupt: HOST_INTERRUPTS, exitOnWfi: false };
   }
 
   /** Until the kernel registers its trap handler every trap exits (and is fatal); then its own traps are its own. */
   private applyDelegation(d: PvDomain): void {
     const delegated = d.trapHandler === undefined ? 0n : PV_DELEGATED;
     this.ctx.machine.writeCsr(CSR.medeleg, delegated);
-    this.ctx.machine.configure({ exitOnException: ALL_CAUSES & ~delegated, exitOnInterrupt: HOST_INTERRUPTS, exitOnWfi: false });
+    this.ctx.machine.configure(this.exitControls(delegated));
   }
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {

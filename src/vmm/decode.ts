@@ -38,12 +38,13 @@ export function csrNewValue(insn: CsrAccess, old: bigint, reg: (i: number) => bi
   return insn.op === 'rw' ? src : insn.op === 'rs' ? old | src : old & ~src;
 }
 
-/** A store's width and source register, from a 32-bit (already expanded) encoding; undefined if not a plain store. */
-export function decodeStore(insn: number): { size: number; rs2: number } | undefined {
+/** A store's width, base and source registers and offset, from a 32-bit (already expanded) encoding; undefined if not a plain store. */
+export function decodeStore(insn: number): { size: number; rs1: number; rs2: number; imm: bigint } | undefined {
   if ((insn & 0x7f) !== 0x23) return undefined;
   const funct3 = (insn >>> 12) & 7;
   if (funct3 > 3) return undefined;
-  return { size: 1 << funct3, rs2: (insn >>> 20) & 31 };
+  const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31); // sign-extended from bit 31
+  return { size: 1 << funct3, rs1: (insn >>> 15) & 31, rs2: (insn >>> 20) & 31, imm: BigInt(imm) };
 }
 
 /** A load's width, signedness and destination, from a 32-bit (already expanded) encoding; undefined if not a plain load. */
@@ -66,12 +67,15 @@ export function memoryOperandVa(insn: number, reg: (i: number) => bigint): bigin
   return undefined;
 }
 
-/** An AMO or SC (opcode 0x2f, not LR): width, destination and source registers, and the operation. */
-export function decodeAmo(insn: number): { size: number; rd: number; rs2: number; funct5: number } | undefined {
+/** The AMO operations (funct5) the A extension defines, SC (0x03) included, LR (0x02) not. */
+const AMO_OPS = new Set([0x00, 0x01, 0x03, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c]);
+
+/** An AMO or SC (opcode 0x2f, not LR): width, address, destination and source registers, and the operation. */
+export function decodeAmo(insn: number): { size: number; rd: number; rs1: number; rs2: number; funct5: number } | undefined {
   if ((insn & 0x7f) !== 0x2f) return undefined;
   const funct3 = (insn >>> 12) & 7, funct5 = insn >>> 27;
-  if ((funct3 !== 2 && funct3 !== 3) || funct5 === 0x02) return undefined;
-  return { size: funct3 === 2 ? 4 : 8, rd: (insn >>> 7) & 31, rs2: (insn >>> 20) & 31, funct5 };
+  if ((funct3 !== 2 && funct3 !== 3) || !AMO_OPS.has(funct5)) return undefined;
+  return { size: funct3 === 2 ? 4 : 8, rd: (insn >>> 7) & 31, rs1: (insn >>> 15) & 31, rs2: (insn >>> 20) & 31, funct5 };
 }
 
 /** The value an AMO stores (SC stores its source): operands and result as the instruction's width, signed where it compares signed. */

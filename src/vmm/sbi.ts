@@ -6,9 +6,8 @@
 import type { Machine } from '../../bindings/machine.js';
 import type { ExitRecord } from '../../bindings/exit.js';
 import { RESUME, type ExitAction } from './strategy.js';
-import type { Vm } from './vm.js';
+import { NO_TIMER, type Vm } from './vm.js';
 
-const NO_TIMER = 0xffff_ffff_ffff_ffffn;
 
 const EID_LEGACY_SET_TIMER = 0x00, EID_LEGACY_PUTCHAR = 0x01, EID_LEGACY_SHUTDOWN = 0x08;
 const EID_BASE = 0x10, EID_TIME = 0x5449_4d45, EID_SRST = 0x5352_5354;
@@ -20,7 +19,7 @@ export interface SbiResult { error: bigint; value: bigint }
 export function sbiCall(vm: Vm, eid: bigint, fid: bigint, args: bigint[]): SbiResult {
   switch (Number(eid)) {
     case EID_LEGACY_PUTCHAR:
-      vm.console += String.fromCharCode(Number(args[0] & 0xffn));
+      vm.consoleLog.put(Number(args[0] & 0xffn));
       return { error: SBI_SUCCESS, value: 0n };
     case EID_LEGACY_SET_TIMER:
       vm.timerDeadline = args[0];

@@ -3,18 +3,23 @@
  * A shadow maps guest-virtual pages straight to host frames (through the p2m) and is filled lazily,
  * one 4 KiB page per hidden fault, from a software walk of the guest's table. It stays coherent by
  * write-protecting every guest page-table page a walk has read: a guest store to one faults, is
- * emulated here, and drops exactly the shadow entries derived from the PTE it changed. A page that
- * keeps being written without being walked is unprotected again (write-flood detection).
+ * emulated (guest-store.ts), and drops exactly the shadow entries derived from the PTE it changed.
+ * A page that keeps being written without being walked is unprotected again (write-flood detection).
  *
  * Shadows are cached per guest root, so switching processes reuses them, and per ring: with ring
  * compression (the guest kernel deprivileged to U) the kernel's view and the user's view are
  * separate shadows, so user code never sees kernel pages; with `preserve` (the guest runs in VS/VU)
  * one shadow keeps the guest's U bits and the hart enforces them.
+ *
+ * Isolation: every shadow root's ASID comes from the host's allocator, so no other VM's address
+ * space shares it, and giving it back flushes its translations. Every shadow table page comes from
+ * the VM's own VMM pool; when the pool (or the host's ASIDs) runs out, the VM's shadows are all
+ * dropped and rebuilt on demand (a reclaim), which costs this VM time and no other VM anything.
  */
 import type { Machine } from '../../bindings/machine.js';
 import type { HostMemory } from './frames.js';
-import type { P2m } from './p2m.js';
-import type { VmStats } from './vm.js';
+import { OutOfMemory } from './errors.js';
+import type { Vm } from './vm.js';
 import { walkGuest, WRITE, READ, FETCH, type AccessType, type GuestContext } from './guest-walk.js';
 
 export type Ring = 'S' | 'U';
@@ -23,15 +28,16 @@ export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } 
 
 const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n, D = 128n;
 const SV39 = 8n << 60n;
+const PPN = (1n << 44n) - 1n;
 const MAX_ROOTS = 128;
 /** Emulated writes to a page-table page, with no walk through it in between, before it is unprotected. */
 const FLOOD_WRITES = 64;
 
-interface ShadowRoot { root: bigint; asid: bigint; pages: bigint[] }
+interface ShadowRoot { root: bigint; asid: number; pages: bigint[] }
 interface SlotInfo { page: bigint; pteAddrs: bigint[] }
 
 const pageOf = (a: bigint) => a & ~0xfffn;
-function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+function addTo<K, T>(m: Map<K, Set<T>>, k: K, v: T): void {
   let s = m.get(k);
   if (!s) m.set(k, (s = new Set()));
   s.add(v);
@@ -39,7 +45,6 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
 
 export class ShadowPaging {
   private roots = new Map<string, ShadowRoot>();
-  private nextAsid = 1n;
   /** Guest PTE address -> shadow leaf slots derived from it. */
   private derived = new Map<bigint, Set<bigint>>();
   /** Guest page -> shadow leaf slots mapping it. */
@@ -48,29 +53,29 @@ export class ShadowPaging {
   /** Write-protected guest page-table pages -> emulated writes since a walk last used them. */
   private ptPages = new Map<bigint, number>();
   private needFlush = false;
+  /** Called after every shadow has been dropped: the strategy points the hart at a new root. */
+  onReset: () => void = () => {};
 
-  constructor(private readonly machine: Machine, private readonly host: HostMemory, private readonly p2m: P2m,
-    private readonly stats: VmStats, private readonly rings: RingMode) {}
+  constructor(private readonly machine: Machine, private readonly host: HostMemory, private readonly vm: Vm,
+    private readonly rings: RingMode) {
+    vm.onDestroy(() => this.dropAll());
+  }
 
-  /** The hart's satp (Sv39, an ASID per shadow, the shadow root) for a guest satp and ring. */
+  private get stats() { return this.vm.stats; }
+  private get p2m() { return this.vm.p2m; }
+
+  /** The hart's satp (Sv39, the shadow's ASID, the shadow root) for a guest satp and ring. */
   satpFor(guestSatp: bigint, ring: Ring): bigint {
-    const mode = guestSatp >> 60n;
-    const key = `${mode === 0n ? 'bare' : (guestSatp & ((1n << 44n) - 1n)).toString(16)}:${this.rings === 'preserve' ? '-' : ring}`;
-    let r = this.roots.get(key);
-    if (!r) {
-      if (this.roots.size >= MAX_ROOTS) this.reset();
-      const root = this.host.allocVmmPage();
-      r = { root, asid: this.nextAsid++, pages: [root] };
-      this.roots.set(key, r);
-    }
-    return SV39 | (r.asid << 44n) | (r.root >> 12n);
+    const r = this.rootFor(guestSatp, ring);
+    return SV39 | (BigInt(r.asid) << 44n) | (r.root >> 12n);
   }
 
   /**
-   * A fault of the shadow at gva: fills the shadow from the guest's table (a hidden fault), reports
-   * a fault the guest must see, or a store to a write-protected page-table page to emulate.
+   * A fault of the shadow at gva, in the address space of `ctx` (the guest's satp and mode) and
+   * ring: fills the shadow from the guest's table (a hidden fault), reports a fault the guest must
+   * see, or a store to a write-protected page-table page to emulate.
    */
-  fault(ctx: GuestContext, ring: Ring, shadowSatp: bigint, gva: bigint, type: AccessType): FaultResult {
+  fault(ctx: GuestContext, ring: Ring, gva: bigint, type: AccessType): FaultResult {
     const refs = { n: 0 };
     const w = walkGuest(this.p2m, ctx, gva, type, refs);
     this.stats.guestWalkRefs += refs.n;
@@ -81,10 +86,88 @@ export class ShadowPaging {
     if (hpa === undefined) return { kind: 'unmapped', gpa: w.gpa, cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
     for (const a of w.pteAddrs) this.protect(pageOf(a));
     if (type === WRITE && this.ptPages.has(page)) return { kind: 'pt-write', gpa: w.gpa };
-    this.fill(shadowSatp, gva, hpa, this.leafFlags(w.pte, page, ring, type), page, w.pteAddrs);
+    const flags = this.leafFlags(w.pte, page, ring, type);
+    this.reclaiming(() => this.fill(this.rootFor(ctx.satp, ring), gva, hpa, flags, page, w.pteAddrs));
     this.stats.hiddenFaults++;
     this.flushIfNeeded();
     return { kind: 'filled' };
+  }
+
+  /** True when the guest page at gpa holds a page table the shadows are derived from (writes to it are emulated). */
+  isPageTable(gpa: bigint): boolean { return this.ptPages.has(pageOf(gpa)); }
+
+  /** Emulates a guest write of `bytes` at gpa, within one page, into a write-protected page-table page. */
+  emulatePtWrite(gpa: bigint, bytes: Uint8Array): void {
+    this.p2m.write(gpa, bytes);
+    this.stats.ptWrites++;
+    const page = pageOf(gpa);
+    for (let a = gpa & ~7n; a < gpa + BigInt(bytes.length); a += 8n) this.zapDerived(a);
+    const writes = (this.ptPages.get(page) ?? 0) + 1;
+    if (writes > FLOOD_WRITES) this.unprotect(page);
+    else this.ptPages.set(page, writes);
+    this.flushIfNeeded();
+  }
+
+  /** Drops every shadow (the cache is full, or the VM's pool ran out); the strategy then re-roots the hart. */
+  reset(): void {
+    this.dropAll();
+    this.stats.shadowReclaims++;
+    this.onReset();
+  }
+
+  /** Shadow pages held now (from the VM's pool). */
+  get pagesHeld(): number { let n = 0; for (const r of this.roots.values()) n += r.pages.length; return n; }
+
+  private dropAll(): void {
+    for (const r of this.roots.values()) {
+      this.host.asids.release(r.asid); // flushes its translations
+      this.stats.vmmFlushes++;
+      for (const p of r.pages) this.vm.vmm.free(p);
+    }
+    this.roots.clear();
+    this.derived.clear();
+    this.rmap.clear();
+    this.slots.clear();
+    this.ptPages.clear();
+    this.needFlush = false;
+  }
+
+  private rootFor(guestSatp: bigint, ring: Ring): ShadowRoot {
+    const key = `${guestSatp >> 60n === 0n ? 'bare' : (guestSatp & PPN).toString(16)}:${this.rings === 'preserve' ? '-' : ring}`;
+    const known = this.roots.get(key);
+    if (known) return known;
+    if (this.roots.size >= MAX_ROOTS) this.reset();
+    // A reset re-roots the hart through onReset, which may already have made this root.
+    const r = this.reclaiming(() => this.roots.get(key) ?? this.newRoot());
+    this.roots.set(key, r);
+    return r;
+  }
+
+  private newRoot(): ShadowRoot {
+    const root = this.vm.vmm.alloc();
+    const r: ShadowRoot = { root, asid: 0, pages: [root] };
+    try {
+      r.asid = this.host.asids.alloc(() => this.flushAsid(r.asid));
+    } catch (e) {
+      this.vm.vmm.free(root);
+      throw e;
+    }
+    return r;
+  }
+
+  /** Runs `f`; if the VM's pool or the host's ASIDs are exhausted, drops all shadows and tries once more. */
+  private reclaiming<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof OutOfMemory)) throw e;
+      this.reset();
+      return f();
+    }
+  }
+
+  private flushAsid(asid: number): void {
+    this.machine.flushTlbTag(this.rings === 'compress' ? { virt: false, asid } : { virt: true, vmid: 0, asid });
   }
 
   /** Shadow leaf permissions for a guest leaf: never writable where the guest's D is clear or the page holds a page table. */
@@ -96,32 +179,6 @@ export class ShadowPaging {
     // Ring compression: the hart is in U for both rings; the kernel may not execute user pages.
     if (ring === 'S' && (pte & U) !== 0n) f &= ~X;
     return f | U;
-  }
-
-  /** Emulates a guest store of `size` bytes at gpa into a write-protected page-table page. */
-  emulatePtWrite(gpa: bigint, size: number, value: bigint): void {
-    this.p2m.store(gpa, size, value);
-    this.stats.ptWrites++;
-    const page = pageOf(gpa);
-    for (let a = gpa & ~7n; a < gpa + BigInt(size); a += 8n) this.zapDerived(a);
-    const writes = (this.ptPages.get(page) ?? 0) + 1;
-    if (writes > FLOOD_WRITES) this.unprotect(page);
-    else this.ptPages.set(page, writes);
-    this.flushIfNeeded();
-  }
-
-
-  /** Drops every shadow (the cache is full, or the guest's memory was rewritten behind its back). */
-  reset(): void {
-    for (const r of this.roots.values()) for (const p of r.pages) this.host.freeVmmPage(p);
-    this.roots.clear();
-    this.derived.clear();
-    this.rmap.clear();
-    this.slots.clear();
-    this.ptPages.clear();
-    this.nextAsid = 1n;
-    this.needFlush = true;
-    this.flushIfNeeded();
   }
 
   /** A page a walk read PTEs from becomes (or stays) a write-protected page-table page. */
@@ -158,15 +215,13 @@ export class ShadowPaging {
   }
 
   /** Writes the shadow leaf for gva (allocating intermediate shadow tables) and records where it came from. */
-  private fill(shadowSatp: bigint, gva: bigint, hpa: bigint, flags: bigint, page: bigint, pteAddrs: bigint[]): void {
-    const root = [...this.roots.values()].find((r) => (r.root >> 12n) === (shadowSatp & ((1n << 44n) - 1n)));
-    if (!root) throw new Error('shadow root not found');
+  private fill(root: ShadowRoot, gva: bigint, hpa: bigint, flags: bigint, page: bigint, pteAddrs: bigint[]): void {
     let table = root.root;
     for (let level = 2; level > 0; level--) {
       const slot = table + ((gva >> BigInt(12 + 9 * level)) & 0x1ffn) * 8n;
       const pte = this.machine.read64(slot);
       if ((pte & V) !== 0n) { table = (pte >> 10n) << 12n; continue; }
-      const next = this.host.allocVmmPage();
+      const next = this.vm.vmm.alloc();
       root.pages.push(next);
       this.machine.write64(slot, ((next >> 12n) << 10n) | V);
       table = next;

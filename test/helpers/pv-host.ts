@@ -23,7 +23,7 @@ export async function pvHost(): Promise<PvHost> {
   const host = new HostMemory(m, VMM);
   const hv = new Hypervisor(m, host);
   const layout = { startInfoPfn: 0, sharedInfoPfn: 1, consolePfn: 2, storePfn: 3, grantPfns: [4], tablePfns: [], firstFreePfn: 8, startInfoVa: 0n };
-  const a = new Vm(1, host, RAM), b = new Vm(2, host, RAM);
+  const a = new Vm(1, host, RAM, { vmmPages: 16 }), b = new Vm(2, host, RAM, { vmmPages: 16 });
   return { m, host, hv, a, b, da: registerDomain(hv, a, layout), db: registerDomain(hv, b, layout) };
 }
 

@@ -456,6 +456,16 @@ describe('A/D bits and faults at run time', () => {
     expect(m.read64(noD)).toBe(pte(DATA + PAGE, V | R | W | A));
   });
 
+  it('a misaligned store whose second page is unmapped faults with the first byte of that page in tval, and writes nothing', async () => {
+    const { m, satp } = await paged(1); // DVA + PAGE is not mapped
+    const a = new Asm(CODE);
+    a.li(t0, DVA + PAGE - 4n).li(t1, -1n).label('sd').sd(t1, t0, 0).ebreak();
+    start(m, satp, a);
+    const e = m.run(1000);
+    expect(e).toMatchObject({ reason: 'trap', cause: CAUSE.storePage, tval: DVA + PAGE, pc: a.addr('sd') });
+    expect(m.read64(DATA + PAGE - 8n)).toBe(0n);
+  });
+
   it('hardware A/D: a load sets A only, a store sets A and D, a fetch sets A; each once', async () => {
     const m = await newMachine();
     m.configure({ hardwareAD: true });

@@ -17,6 +17,8 @@ import { DOMID_0 } from '../abi.js';
 export interface DeviceBackend {
   /** Announces the device in XenStore (the backend's nodes, the frontend's directory). */
   announce(d: PvDomain): void;
+  /** Disconnects the domain (it is being destroyed). */
+  detach?(d: PvDomain): void;
 }
 
 export class Backends {
@@ -46,11 +48,19 @@ export class Backends {
     return page;
   }
 
+  /** A domain going away: its devices and XenStore nodes go with it. */
+  detach(d: PvDomain): void {
+    for (const dev of this.devices) dev.detach?.(d);
+    this.consoles.delete(d.id);
+    this.storeConnections.delete(d.id);
+    this.store.forgetDomain(d.id);
+  }
+
   /** Connects a freshly built domain's console, store and devices. */
   attach(d: PvDomain): void {
     let consolePort = 0, storePort = 0;
     const consolePage = this.foreign(d, d.layout.consolePfn);
-    const console = new ConsoleBackend(consolePage, (text) => { d.vm.console += text; }, () => this.hv.dom0Channels.send(consoleCh.dom0Port));
+    const console = new ConsoleBackend(consolePage, (bytes) => d.vm.consoleLog.write(bytes), () => this.hv.dom0Channels.send(consoleCh.dom0Port));
     const consoleCh = this.connect(d, () => console.serve());
     consolePort = consoleCh.guestPort;
     this.consoles.set(d.id, console);

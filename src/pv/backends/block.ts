@@ -43,6 +43,8 @@ export class BlockBackend implements DeviceBackend {
     store.watch(`${front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
   }
 
+  detach(d: PvDomain): void { this.connections.delete(d.id); }
+
   /** The frontend is ready: its ring-ref and event-channel (untrusted numbers) are taken up. */
   private connect(d: PvDomain): void {
     const store = this.backends.store, { front, back } = this.paths(d.id), hv = this.backends.hv;

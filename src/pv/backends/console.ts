@@ -12,7 +12,7 @@ const OUT = 1024, OUT_SIZE = 2048, OUT_CONS = 3080, OUT_PROD = 3084;
 export class ConsoleBackend {
   broken: string | undefined;
   bytes = 0;
-  constructor(private readonly page: RingPage, private readonly sink: (text: string) => void, private readonly notify: () => void) {}
+  constructor(private readonly page: RingPage, private readonly sink: (bytes: Uint8Array) => void, private readonly notify: () => void) {}
 
   serve(): void {
     if (this.broken) return;
@@ -28,7 +28,7 @@ export class ConsoleBackend {
     }
     this.page.write32(OUT_CONS, prod);
     this.bytes += n;
-    this.sink(new TextDecoder('latin1').decode(out));
+    this.sink(out);
     this.notify();
   }
 }

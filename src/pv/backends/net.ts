@@ -52,6 +52,11 @@ export class NetBackend implements DeviceBackend {
     store.watch(`${front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
   }
 
+  detach(d: PvDomain): void {
+    const v = this.vifs.get(d.id);
+    if (v) { this.net.detach(v); this.vifs.delete(d.id); }
+  }
+
   private connect(d: PvDomain): void {
     const store = this.backends.store, hv = this.backends.hv, { front, back } = this.paths(d.id);
     if (this.vifs.has(d.id)) return;

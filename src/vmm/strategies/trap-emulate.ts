@@ -8,11 +8,13 @@
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
-import { decodePrivileged, decodeStore, decodeAmo, amoResult, csrNewValue } from '../decode.js';
+import { decodePrivileged, csrNewValue } from '../decode.js';
 import { serveSbi, expireTimer } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
-import { READ, WRITE, FETCH, type AccessType } from '../guest-walk.js';
+import { emulateGuestStore } from '../guest-store.js';
+import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
+import { HartContext, switchIn, switchOut } from '../world-switch.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
@@ -20,7 +22,8 @@ import { emulateMmio, isDevice } from '../mmio.js';
 
 const STIP = 1n << 5n;
 
-interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; regs: bigint[]; pc: bigint }
+/** The guest's hart context: it runs in U at V=0 and owns no hart CSR (every access traps). */
+interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; hart: HartContext }
 
 export class TrapEmulate implements Strategy {
   readonly name = 'trap-emulate' as const;
@@ -31,36 +34,34 @@ export class TrapEmulate implements Strategy {
     vm.load(image);
     const g: Guest = {
       vcpu: new VirtualCpu(),
-      shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm.p2m, vm.stats, 'compress'),
-      regs: new Array(32).fill(0n),
-      pc: kernelEntry(image),
+      shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress'),
+      hart: new HartContext([], kernelEntry(image), 0, false),
     };
+    g.shadow.onReset = () => this.applyRing(g);
     this.guests.set(vm.id, g);
+    vm.onDestroy(() => this.guests.delete(vm.id));
   }
 
   enter(vm: Vm): void {
-    const m = this.ctx.machine, g = this.guests.get(vm.id)!;
-    m.virt = false;
-    m.priv = 0;
-    m.writeCsr(CSR.medeleg, 0n);
-    m.writeCsr(CSR.mcounteren, 0xffff_ffffn);
-    m.writeCsr(CSR.scounteren, 0xffff_ffffn);
-    m.writeCsr(CSR.mie, bit(IRQ.mti));
-    m.configure({ exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false });
-    for (let i = 1; i < 32; i++) m.setReg(i, g.regs[i]);
-    m.pc = g.pc;
-    m.timerCompare = vm.timerDeadline;
-    this.applyRing(g);
+    const g = this.guest(vm);
+    switchIn(this.ctx.machine, vm, {
+      medeleg: 0n,
+      mie: bit(IRQ.mti),
+      satp: g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode),
+      exits: { exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false },
+    }, g.hart);
   }
 
-  leave(vm: Vm): void {
-    const m = this.ctx.machine, g = this.guests.get(vm.id)!;
-    for (let i = 1; i < 32; i++) g.regs[i] = m.getReg(i);
-    g.pc = m.pc;
+  leave(vm: Vm): void { switchOut(this.ctx.machine, this.guest(vm).hart); }
+
+  private guest(vm: Vm): Guest {
+    const g = this.guests.get(vm.id);
+    if (!g) throw new Error(`VM ${vm.id} was not booted under ${this.name}`);
+    return g;
   }
 
   handle(vm: Vm, exit: ExitRecord): ExitAction {
-    const g = this.guests.get(vm.id)!;
+    const g = this.guest(vm);
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return this.timer(vm, g);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     switch (exit.cause) {
@@ -125,12 +126,12 @@ export class TrapEmulate implements Strategy {
 
   private pageFault(vm: Vm, g: Guest, exit: ExitRecord, type: AccessType): ExitAction {
     const m = this.ctx.machine, v = g.vcpu;
-    const ctx = { satp: v.satp, userMode: v.mode === 'U', sum: v.sum, mxr: v.mxr };
-    const r = g.shadow.fault(ctx, v.mode, m.readCsr(CSR.satp), exit.tval!, type);
+    const ctx: GuestContext = { satp: v.satp, userMode: v.mode === 'U', sum: v.sum, mxr: v.mxr };
+    const r = g.shadow.fault(ctx, v.mode, exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
     if (r.kind === 'unmapped' && type !== FETCH && isDevice(vm, r.gpa)) return emulateMmio(m, vm, exit, r.gpa);
     if (r.kind === 'guest' || r.kind === 'unmapped') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
-    return emulatePtStore(m, g.shadow, vm, exit, r.gpa);
+    return emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, tval) => this.reflect(vm, g, { ...exit, cause, tval }, 'guest-fault'), { va: exit.tval ?? 0n, gpa: r.gpa });
   }
 
   /** The guest takes a trap the VMM saw first: its kernel's handler runs in virtual S. */
@@ -138,7 +139,8 @@ export class TrapEmulate implements Strategy {
     vm.stats.exit(kind);
     vm.stats.reflected++;
     const tval = exit.cause === CAUSE.illegal ? BigInt(exit.insn) : exit.cause === CAUSE.ecallU ? 0n : exit.tval ?? 0n;
-    this.ctx.machine.pc = g.vcpu.trap(BigInt(exit.cause!), tval, exit.pc, false);
+    this.ctx.machine.pc = g.vcpu.trap(BigInt(exit.cause ?? 0), tval, exit.pc, false);
+    this.ctx.machine.clearReservation(); // as the hart's own trap would
     this.applyRing(g);
     return RESUME;
   }
@@ -150,30 +152,8 @@ export class TrapEmulate implements Strategy {
     vm.stats.reflected++;
     const m = this.ctx.machine;
     m.pc = g.vcpu.trap(BigInt(irq), 0n, m.pc, true);
+    m.clearReservation();
     this.applyRing(g);
     return RESUME;
   }
-}
-
-/**
- * A guest store or AMO into a write-protected page-table page: performed by the VMM, which keeps its
- * shadows in step. (An SC is performed and succeeds: on one hart nothing else can have written the
- * reserved word since its LR; only the VMM's exit came between them.)
- */
-export function emulatePtStore(m: StrategyContext['machine'], shadow: ShadowPaging, vm: Vm, exit: ExitRecord, gpa: bigint): ExitAction {
-  const bits = (exit.insn & 3) === 3 ? exit.insn : m.expandCompressed(exit.insn);
-  const store = decodeStore(bits), amo = decodeAmo(bits);
-  if (!store && !amo) return { kind: 'crash', why: `a write to a guest page table the VMM cannot emulate at pc 0x${exit.pc.toString(16)} (0x${exit.insn.toString(16)})` };
-  vm.stats.exit('pt-write');
-  vm.stats.emulated++;
-  if (store) shadow.emulatePtWrite(gpa, store.size, BigInt.asUintN(store.size * 8, m.getReg(store.rs2)));
-  else if (amo) {
-    const raw = vm.p2m.read(gpa, amo.size);
-    const old = raw.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
-    shadow.emulatePtWrite(gpa, amo.size, amoResult(amo.funct5, amo.size, old, m.getReg(amo.rs2)));
-    const sc = amo.funct5 === 0x03;
-    if (amo.rd !== 0) m.setReg(amo.rd, sc ? 0n : amo.size === 4 ? BigInt.asUintN(64, BigInt.asIntN(32, old)) : old);
-  }
-  m.pc = exit.pc + insnLength(exit.insn);
-  return RESUME;
 }

@@ -1,25 +1,20 @@
 /**
  * What the two hardware-assisted strategies share: the guest runs in VS/VU, its virtual CPU state
- * lives in the hart's registers and VS CSRs while it runs (saved here across world switches), SBI
- * calls arrive as ECALLs from VS, and the guest's timer is the host's CLINT compare register, its
- * expiry an exit that injects VSTIP through hvip.
+ * lives in the hart's registers and VS CSRs while it runs (saved by the world switch while it is
+ * off the hart), SBI calls arrive as ECALLs from VS, and the guest's timer is the host's CLINT
+ * compare register, its expiry an exit that injects VSTIP through hvip. Exceptions the VMM does not
+ * handle itself reach the guest as they would on a hart without a hypervisor behind it.
  */
 import type { Machine } from '../../../bindings/machine.js';
 import type { ExitRecord } from '../../../bindings/exit.js';
-import { CSR, CAUSE, IRQ, bit, ALL_CAUSES, GUEST_EXCEPTIONS } from '../csr.js';
+import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES, GUEST_EXCEPTIONS } from '../csr.js';
 import { serveSbi, expireTimer } from '../sbi.js';
+import { HartContext, VS_GUEST_CSRS, switchIn, switchOut } from '../world-switch.js';
 import { RESUME, type ExitAction } from '../strategy.js';
 import type { Vm } from '../vm.js';
 
-const VS_SAVED = [CSR.vsstatus, CSR.vsie, CSR.vstvec, CSR.vsscratch, CSR.vsepc, CSR.vscause, CSR.vstval, CSR.vsatp, CSR.hvip] as const;
-
-/** A guest's virtual CPU while it is off the hart. */
-export class VsVcpu {
-  regs: bigint[] = new Array(32).fill(0n);
-  pc = 0n;
-  priv = 1;
-  csrs = new Map<number, bigint>();
-}
+/** A guest in VS: its hart context, starting in VS at the kernel's entry with every owned CSR zero. */
+export const vsContext = (entry: bigint): HartContext => new HartContext(VS_GUEST_CSRS, entry, 1, true);
 
 export interface VsHartOptions {
   /** Exceptions delegated to the guest without an exit (the rest exit). */
@@ -30,38 +25,23 @@ export interface VsHartOptions {
   hgatp: bigint;
 }
 
-/** Programs the hart's HS/M-level controls for a guest in VS (the part of a world switch that is not the guest's state). */
-export function configureVsHart(m: Machine, o: VsHartOptions): void {
-  m.writeCsr(CSR.medeleg, o.guestExceptions);
-  m.writeCsr(CSR.hedeleg, o.guestExceptions);
-  m.writeCsr(CSR.hideleg, bit(IRQ.vssi) | bit(IRQ.vsti) | bit(IRQ.vsei));
-  m.writeCsr(CSR.mie, (m.readCsr(CSR.mie) & (bit(IRQ.vssi) | bit(IRQ.vsti) | bit(IRQ.vsei))) | bit(IRQ.mti));
-  m.writeCsr(CSR.mcounteren, 0xffff_ffffn);
-  m.writeCsr(CSR.hcounteren, 0xffff_ffffn);
-  m.writeCsr(CSR.hstatus, o.trapVm ? bit(20) : 0n);
-  m.writeCsr(CSR.hgatp, o.hgatp);
-  m.configure({
-    exitOnException: ALL_CAUSES & ~o.guestExceptions,
-    exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei) | bit(IRQ.sti) | bit(IRQ.ssi) | bit(IRQ.sei),
-    exitOnWfi: false,
-  });
+/** The world switch in of a guest in VS: the host's controls for it, then its own state. */
+export function enterVs(m: Machine, vm: Vm, ctx: HartContext, o: VsHartOptions): void {
+  switchIn(m, vm, {
+    medeleg: o.guestExceptions,
+    hedeleg: o.guestExceptions,
+    hideleg: bit(IRQ.vssi) | bit(IRQ.vsti) | bit(IRQ.vsei),
+    mie: bit(IRQ.mti),
+    hstatus: o.trapVm ? bit(20) : 0n,
+    hgatp: o.hgatp,
+    exits: {
+      exitOnException: ALL_CAUSES & ~o.guestExceptions,
+      exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei) | bit(IRQ.sti) | bit(IRQ.ssi) | bit(IRQ.sei),
+      exitOnWfi: false,
+    },
+  }, ctx);
 }
-
-/** The guest's state onto the hart. */
-export function loadVcpu(m: Machine, c: VsVcpu): void {
-  for (let i = 1; i < 32; i++) m.setReg(i, c.regs[i]);
-  for (const csr of VS_SAVED) m.writeCsr(csr, c.csrs.get(csr) ?? 0n);
-  m.priv = c.priv;
-  m.virt = true;
-  m.pc = c.pc;
-}
-/** The guest's state off the hart. */
-export function saveVcpu(m: Machine, c: VsVcpu): void {
-  for (let i = 1; i < 32; i++) c.regs[i] = m.getReg(i);
-  for (const csr of VS_SAVED) c.csrs.set(csr, m.readCsr(csr));
-  c.priv = m.priv;
-  c.pc = m.pc;
-}
+export { switchOut as leaveVs };
 
 /** An SBI call (ECALL from VS); the guest's pending tick is hvip.VSTIP. */
 export function handleSbi(m: Machine, vm: Vm, exit: ExitRecord): ExitAction {
@@ -74,6 +54,39 @@ export function handleTimer(m: Machine, vm: Vm): ExitAction {
   m.writeCsr(CSR.hvip, m.readCsr(CSR.hvip) | bit(IRQ.vsti));
   return RESUME;
 }
+
+const { SIE, SPIE, SPP } = SSTATUS;
+
+/** Delivers an exception to the guest kernel in VS as the hart would have (vscause, vsepc, vstval, vsstatus). */
+export function injectIntoVs(m: Machine, cause: bigint, tval: bigint, pc: bigint): void {
+  const vss = m.readCsr(CSR.vsstatus);
+  m.writeCsr(CSR.vscause, cause);
+  m.writeCsr(CSR.vsepc, pc);
+  m.writeCsr(CSR.vstval, tval);
+  m.writeCsr(CSR.vsstatus, (vss & ~(SPP | SPIE | SIE)) | (m.priv === 1 ? SPP : 0n) | ((vss & SIE) !== 0n ? SPIE : 0n));
+  m.clearReservation();
+  m.priv = 1;
+  m.pc = m.readCsr(CSR.vstvec) & ~3n;
+}
+
+/**
+ * What the guest sees of an exit the VMM does not emulate, as on a hart with no hypervisor: an
+ * instruction the VMM does not offer (a virtual-instruction exit: HLV/HSV, HFENCE, the H CSRs)
+ * is illegal; an access outside its RAM (a guest-page fault: no G-stage mapping, no device) is an
+ * access fault, as the bus gives on bare hardware.
+ */
+export function reflectToVs(m: Machine, vm: Vm, exit: ExitRecord): ExitAction | undefined {
+  const asFault = GUEST_PAGE_TO_ACCESS[exit.cause ?? -1];
+  if (exit.cause === CAUSE.virtualInstruction) injectIntoVs(m, BigInt(CAUSE.illegal), BigInt(exit.insn), exit.pc);
+  else if (asFault !== undefined) injectIntoVs(m, BigInt(asFault), exit.tval ?? 0n, exit.pc);
+  else return undefined;
+  vm.stats.exit('guest-fault');
+  vm.stats.reflected++;
+  return RESUME;
+}
+const GUEST_PAGE_TO_ACCESS: Record<number, number> = {
+  [CAUSE.fetchGuestPage]: CAUSE.fetchAccess, [CAUSE.loadGuestPage]: CAUSE.loadAccess, [CAUSE.storeGuestPage]: CAUSE.storeAccess,
+};
 
 /** Everything else a hardware-assisted guest can do to exit is fatal for the VM. */
 export function unexpected(vm: Vm, exit: ExitRecord): ExitAction {
