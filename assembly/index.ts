@@ -9,8 +9,8 @@ import {
   S_virt, S_mideleg, S_tlbTagged, S_cnt_tlbFlushAll, S_cnt_tlbFlushRecycle,
 } from './gen/layout';
 import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG, HGATP_VMID_MASK } from './cpu/defs';
-import { setReg, inc64, raise } from './state';
-import { mtime } from './dev/clint';
+import { setReg, inc64, beginChunk, raise } from './state';
+import { mtime, setMtime } from './dev/clint';
 import { expandCompressed } from './cpu/rvc';
 import { run as interpret } from './cpu/interpreter';
 import { foldFastHits } from './mmu/tlb-counters';
@@ -23,7 +23,9 @@ import { decodedFlushAll, codeWritten, scratchInit } from './cpu/decoded-cache';
 import { refreshAlign, takeTrap } from './cpu/trap';
 import { uartReset } from './dev/uart';
 import { plicReset } from './dev/plic';
-import { pageFlagsAddr, FLAG_WATCHED, ramContains } from './mem/bus';
+import { pageFlagsAddr, FLAG_WATCHED, FLAG_CODE, ramContains } from './mem/bus';
+import { markWritten, dirtyLog, dirtyReadAndClear } from './mem/dirty-log';
+import { setAbsent, absentPages, isAbsent, dropAbsentCopies } from './mem/absent';
 import { MSTATUS_SUM, MSTATUS_MXR, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS } from './cpu/defs';
 
 export const LAYOUT_VERSION: i32 = 1;
@@ -38,6 +40,7 @@ export function init(ramBytes: u64): i32 {
   memory.fill(STATE_BASE, 0, STATE_SIZE);
   store<u64>(S_ramSize, ramBytes);
   memory.fill(RAM_BASE, 0, <usize>ramBytes);
+  memory.fill(PAGE_FLAGS_BASE, 0, PAGE_FLAGS_SIZE);
   store<u64>(S_tlbTagged, 1);
   tlbConfigure(64, 4);
   reset(RAM_GUEST_BASE);
@@ -62,9 +65,13 @@ export function reset(pc: u64): void {
   flushCaches();
 }
 
-/** Empties every cache (TLBs, decoded pages) and rebuilds derived state: after reset or restore. */
+/**
+ * Empties every cache (TLBs, decoded pages) and rebuilds derived state: after reset or restore.
+ * Pages keep their dirty-logging and not-present flags: those are the host's, not caches.
+ */
 export function flushCaches(): void {
-  memory.fill(PAGE_FLAGS_BASE, 0, PAGE_FLAGS_SIZE);
+  const pages = <usize>(load<u64>(S_ramSize) >> 12);
+  for (let i: usize = 0; i < pages; i++) store<u8>(PAGE_FLAGS_BASE + i, load<u8>(PAGE_FLAGS_BASE + i) & ~(FLAG_CODE | FLAG_WATCHED));
   memory.fill(DECODED_DIR_BASE, 0, DECODED_DIR_SIZE);
   memory.fill(FAST_TLB_BASE, 0, FAST_TLB_SIZE);
   scratchInit();
@@ -73,6 +80,7 @@ export function flushCaches(): void {
   watchTohost();
   refreshRegime();
   refreshAlign();
+  beginChunk(0); // instret now is the restored counter's, for host reads of time before the next run
 }
 
 function watchTohost(): void {
@@ -93,8 +101,9 @@ export function setHtif(tohost: u64, fromhost: u64): void {
 
 export function run(budget: i32): i32 { return interpret(budget); }
 
-/** The host wrote guest RAM [pa, pa + len): keep decoded instructions coherent. */
+/** The host wrote guest RAM [pa, pa + len): keep decoded instructions coherent, log the pages as dirty. */
 export function hostWrote(pa: u64, len: u64): void {
+  if (len != 0 && ramContains(pa, len)) markWritten(pa, len);
   const end = pa + len;
   let a = pa;
   while (a < end) {
@@ -166,11 +175,13 @@ export function flushTlbTag(virt: i32, vmid: i32, asid: i32): void {
 }
 /** mtime now. */
 export function timeNow(): u64 { return mtime(); }
+/** Sets mtime (as a store to the CLINT's mtime would): a migrated machine's clock goes on from the source's. */
+export function setTimeNow(v: u64): void { setMtime(v); }
 /** Sets mtimecmp (the CLINT's compare register) as a store to it would. */
 export function setTimerCompare(v: u64): void { store<u64>(S_mtimecmp, v); }
 
 /** Privilege-level change or satp/mstatus written by the host: recompute derived state. */
-export function stateChanged(): void { fastFlush(ALL_REGIMES); refreshRegime(); refreshAlign(); }
+export function stateChanged(): void { fastFlush(ALL_REGIMES); refreshRegime(); refreshAlign(); beginChunk(0); }
 
 // --- debug translation (side-effect free) ---
 let debugPa: u64 = 0;
@@ -213,6 +224,20 @@ export function debugResultPa(): u64 { return debugPa; }
 export function debugResultRefs(): i32 { return debugRefs; }
 export function debugResultLevel(): i32 { return debugLevel; }
 export function debugResultPte(): u64 { return debugPte; }
+
+// --- dirty logging and not-present pages (live migration) ---
+/** Dirty logging on (every page armed, bits cleared) or off (the bits stay until read). */
+export function setDirtyLogging(on: bool): void { dirtyLog(on); }
+/** Moves the dirty bits to the DIRTY_COPY region, clears and re-arms them; the number of dirty pages. */
+export function readAndClearDirty(): i32 { return dirtyReadAndClear(); }
+/** Marks `count` RAM pages from page index `first` not present (absent) or present; see absent.ts for `flush`. */
+export function setPagesAbsent(first: i32, count: i32, absent: bool, flush: bool): void { setAbsent(first, count, absent, flush); }
+/** After marking pages absent without `flush`: drops the cached copies of RAM. */
+export function dropCachedRam(): void { dropAbsentCopies(); }
+/** Whether the RAM page of `pa` is marked not present. */
+export function pageAbsent(pa: u64): bool { return ramContains(pa, 1) && isAbsent(pa); }
+/** How many RAM pages are not present. */
+export function pagesAbsent(): i32 { return absentPages; }
 
 /** Folds pending fast-TLB hit counts into the counters (run() does this at every exit). */
 export function syncCounters(): void { foldFastHits(currentVmid()); }

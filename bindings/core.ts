@@ -45,6 +45,13 @@ export interface CoreExports {
   heapEnd(): number;
   decodedFlushAll(): void;
   expandRvc(c: number): number;
+  setDirtyLogging(on: number): void;
+  readAndClearDirty(): number;
+  setPagesAbsent(first: number, count: number, absent: number, flush: number): void;
+  dropCachedRam(): void;
+  pagesAbsent(): number;
+  pageAbsent(pa: bigint): number;
+  setTimeNow(v: bigint): void;
 }
 
 /** Which build of the core: release (optimised, no assertions) or debug (assertions on). */

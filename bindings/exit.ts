@@ -1,5 +1,5 @@
 /** Why `run` returned. The numbers are the core's (assembly/cpu/defs.ts). */
-export const EXIT_REASONS = ['none', 'budget', 'halt', 'trap', 'mmio', 'wfi', 'console', 'interrupt'] as const;
+export const EXIT_REASONS = ['none', 'budget', 'halt', 'trap', 'mmio', 'wfi', 'console', 'interrupt', 'not-present'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** The exit record of one `run`: what a VMM needs to handle the exit without re-fetching. */
@@ -24,6 +24,12 @@ export interface ExitRecord {
   priv?: number;
   /** halt: the guest's exit code (0 = success). */
   code?: number;
+  /**
+   * not-present: the physical address of the RAM page (page-aligned) an access needed that is
+   * marked not present (`Machine.setAbsent`, post-copy migration). The instruction did not retire:
+   * make the page present and run again.
+   */
+  pa?: bigint;
   /** mmio: the access the host must perform, then complete with `Machine.completeMmio`. */
   mmio?: { addr: bigint; size: number; isStore: boolean; value: bigint };
 }

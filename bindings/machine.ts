@@ -51,6 +51,16 @@ export interface Snapshot {
   ram: Uint8Array;
 }
 const SNAPSHOT_VERSION = 1;
+
+/** The hart and devices without RAM: what a migration moves besides the pages. */
+export interface HartState { version: number; state: BigUint64Array; rings: Uint8Array }
+
+/**
+ * The words that make a machine's clocks — mtime, mcycle, minstret and the counters they derive
+ * from — in layout order. A VM migrated onto a host machine of its own takes its source host's
+ * clock with it, so the time and counters the guest reads go on exactly.
+ */
+export const CLOCK_FIELDS = ['cnt_instret', 'cnt_cycles', 'mtimeOffset', 'cycleOffset', 'instretOffset', 'inhibitedCycle', 'inhibitedInstret', 'mcountinhibit', 'cyclesPerTick', 'wallClock'] as const;
 /** Instructions per call into the core. */
 const SLICE = 1 << 22;
 
@@ -115,6 +125,7 @@ export class Machine {
       exit.priv = Number(this.word('exitPriv'));
     }
     if (reason === 'halt') exit.code = Number(this.word('exitCode'));
+    if (reason === 'not-present') exit.pa = this.word('exitAbsentPa');
     if (reason === 'mmio') {
       exit.mmio = { addr: this.word('mmioAddr'), size: Number(this.word('mmioSize')), isStore: this.word('mmioIsStore') !== 0n, value: this.word('mmioValue') };
     }
@@ -171,8 +182,9 @@ export class Machine {
   clearReservation(): void { this.setWord('reservation', 0xffff_ffff_ffff_ffffn); }
   /** The LR/SC reservation's physical address, or undefined when there is none. */
   get reservation(): bigint | undefined { const r = this.word('reservation'); return r === 0xffff_ffff_ffff_ffffn ? undefined : r; }
-  /** The CLINT's mtime now. */
+  /** The CLINT's mtime now; setting it is a store to mtime (the clock goes on from there). */
   get time(): bigint { return BigInt.asUintN(64, this.core.timeNow()); }
+  set time(v: bigint) { this.core.setTimeNow(BigInt.asUintN(64, v)); }
   /** The CLINT's mtimecmp (all ones: no timer interrupt). */
   set timerCompare(v: bigint) { this.core.setTimerCompare(BigInt.asUintN(64, v)); }
   get timerCompare(): bigint { return this.word('mtimecmp'); }
@@ -247,6 +259,46 @@ export class Machine {
     this.core.hostWrote(pa, 8n);
   }
 
+  // --- dirty logging and not-present pages (live migration) ---
+  /**
+   * Turns dirty logging of RAM on (every page armed, the bitmap cleared) or off (the bits logged
+   * so far stay until read). While it is on, every write to a page — the hart's stores, AMOs and
+   * SCs, the walker's A/D updates, HTIF, and the host's writes through this class — sets its bit.
+   */
+  set dirtyLogging(on: boolean) { this.core.setDirtyLogging(on ? 1 : 0); }
+  get dirtyLogging(): boolean { return this.word('dirtyLogging') !== 0n; }
+  /**
+   * Takes the dirty bits and clears them (atomically: between two runs), re-arming the pages taken
+   * when logging is on. Bit i (word i >> 5, bit i & 31) is RAM page i, at RAM_BASE + 4096 i.
+   */
+  readAndClearDirty(): Uint32Array {
+    this.core.readAndClearDirty();
+    return new Uint32Array(this.core.memory.buffer, REGIONS.DIRTY_COPY.base, Math.ceil(this.ramBytes / 4096 / 64) * 2).slice();
+  }
+  /**
+   * Marks `pages` RAM pages from physical address `pa` (page-aligned) not present (`absent`) or
+   * present again. An access to a page not present exits with reason 'not-present' and the page's
+   * address, without touching it; host writes reach it as usual (write the page, then mark it present).
+   */
+  setAbsent(pa: bigint, pages: number, absent: boolean): void {
+    if ((pa & 0xfffn) !== 0n) throw new MachineError(`physical address 0x${pa.toString(16)} is not page-aligned`);
+    this.ramOffset(pa, pages * 4096);
+    this.core.setPagesAbsent(Number((pa - RAM_BASE) / 4096n), pages, absent ? 1 : 0, 1);
+  }
+  /** Marks the pages at these page-aligned physical addresses not present, at once (cheaper than one setAbsent each). */
+  setAbsentPages(pas: readonly bigint[]): void {
+    for (const pa of pas) {
+      if ((pa & 0xfffn) !== 0n) throw new MachineError(`physical address 0x${pa.toString(16)} is not page-aligned`);
+      this.ramOffset(pa, 4096);
+    }
+    for (const pa of pas) this.core.setPagesAbsent(Number((pa - RAM_BASE) / 4096n), 1, 1, 0);
+    if (pas.length) this.core.dropCachedRam();
+  }
+  /** RAM pages not present now. */
+  get absentPages(): number { return this.core.pagesAbsent(); }
+  /** Whether the RAM page of `pa` is not present. */
+  isAbsent(pa: bigint): boolean { return this.core.pageAbsent(BigInt.asUintN(64, pa)) !== 0; }
+
   // --- console ---
   private ring(base: number): Uint32Array { return new Uint32Array(this.core.memory.buffer, base, 2); }
   /** Bytes the guest transmitted since the last call. */
@@ -316,16 +368,48 @@ export class Machine {
   // --- snapshot ---
   /** A copy of the whole machine state. */
   snapshot(): Snapshot {
-    const mem = this.core.memory.buffer;
-    return {
-      version: SNAPSHOT_VERSION,
-      ramBytes: this.ramBytes,
-      state: this.state.slice(),
-      rings: new Uint8Array(mem, REGIONS.UART_TX.base, REGIONS.UART_TX.size + REGIONS.UART_RX.size).slice(),
-      ram: new Uint8Array(mem, this.core.ramBase(), this.ramBytes).slice(),
-    };
+    return { version: SNAPSHOT_VERSION, ramBytes: this.ramBytes, ...this.snapshotRegions(), ram: this.readPhys(RAM_BASE, this.ramBytes) };
   }
-  /** Replaces this machine's state with a snapshot of a machine of the same RAM size. */
+  /** The hart's and the devices' state (registers, CSRs, device registers, console rings), without RAM. */
+  saveHart(): HartState {
+    const s = this.snapshotRegions();
+    return { version: SNAPSHOT_VERSION, state: s.state, rings: s.rings };
+  }
+  /**
+   * Loads another machine's hart and device state (saveHart), keeping this machine's RAM, its dirty
+   * logging and its not-present pages. Checked whole before anything changes.
+   */
+  restoreHart(h: HartState): void {
+    if (h.version !== SNAPSHOT_VERSION) throw new MachineError(`hart state version ${h.version}, expected ${SNAPSHOT_VERSION}`);
+    if (h.state.length !== STATE_WORDS) throw new MachineError(`hart state has ${h.state.length} words, expected ${STATE_WORDS}`);
+    const ringBytes = REGIONS.UART_TX.size + REGIONS.UART_RX.size;
+    if (h.rings.length !== ringBytes) throw new MachineError(`hart state console rings have ${h.rings.length} bytes, expected ${ringBytes}`);
+    if (h.state[STATE.ramSize.index] !== BigInt(this.ramBytes)) throw new MachineError(`hart state is of a machine with ${h.state[STATE.ramSize.index]} bytes of RAM, this one has ${this.ramBytes}`);
+    const logging = this.word('dirtyLogging');
+    this.state.set(h.state);
+    this.setWord('dirtyLogging', logging);
+    new Uint8Array(this.core.memory.buffer, REGIONS.UART_TX.base, ringBytes).set(h.rings);
+    this.core.flushCaches();
+  }
+  private snapshotRegions(): { state: BigUint64Array; rings: Uint8Array } {
+    const mem = this.core.memory.buffer;
+    return { state: this.state.slice(), rings: new Uint8Array(mem, REGIONS.UART_TX.base, REGIONS.UART_TX.size + REGIONS.UART_RX.size).slice() };
+  }
+  /** The clock words (CLOCK_FIELDS), between runs. */
+  clockWords(): bigint[] { return CLOCK_FIELDS.map((f) => this.word(f)); }
+  /** Sets the clock words from another machine's clockWords: this machine's time and counters go on from there. */
+  setClockWords(words: readonly bigint[]): void {
+    if (words.length !== CLOCK_FIELDS.length) throw new MachineError(`${words.length} clock words, expected ${CLOCK_FIELDS.length}`);
+    CLOCK_FIELDS.forEach((f, i) => this.setWord(f, words[i]));
+    if (this.word('cyclesPerTick') === 0n) this.setWord('cyclesPerTick', 10n);
+    this.core.stateChanged();
+  }
+
+  /**
+   * Replaces this machine's state with a snapshot of a machine of the same RAM size. The RAM is
+   * all there afterwards (no page is left not present); this machine's dirty logging stays as it
+   * was, and with it on every page counts as written.
+   */
   restore(snap: Snapshot): void {
     if (snap.version !== SNAPSHOT_VERSION) throw new MachineError(`snapshot version ${snap.version}, expected ${SNAPSHOT_VERSION}`);
     if (snap.ramBytes !== this.ramBytes || snap.ram.length !== this.ramBytes) throw new MachineError(`snapshot has ${snap.ramBytes} bytes of RAM, this machine ${this.ramBytes}`);
@@ -333,9 +417,13 @@ export class Machine {
     const ringBytes = REGIONS.UART_TX.size + REGIONS.UART_RX.size;
     if (snap.rings.length !== ringBytes) throw new MachineError(`snapshot console rings have ${snap.rings.length} bytes, expected ${ringBytes}`);
     const mem = this.core.memory.buffer;
+    const logging = this.word('dirtyLogging');
     this.state.set(snap.state);
+    this.setWord('dirtyLogging', logging);
     new Uint8Array(mem, REGIONS.UART_TX.base, snap.rings.length).set(snap.rings);
     new Uint8Array(mem, this.core.ramBase(), this.ramBytes).set(snap.ram);
+    this.core.setPagesAbsent(0, this.ramBytes / 4096, 0, 0);
     this.core.flushCaches();
+    this.core.hostWrote(RAM_BASE, BigInt(this.ramBytes));
   }
 }

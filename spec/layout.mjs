@@ -13,7 +13,9 @@ export const REGIONS = [
   ['TLB_FIFO', 0x0016_0000, 0x1000, 'the modelled TLB\'s FIFO replacement pointer, one byte per set'],
   ['DECODED_DIR', 0x0016_1000, 0x2000, 'decoded-page directory: physical page tag per decoded page'],
   ['DECODED', 0x0020_0000, 0x0120_0000, 'pre-decoded instruction pages (2048 16-byte slots + sentinel + header each)'],
-  ['PAGE_FLAGS', 0x0140_0000, 0x0010_0000, 'one byte per RAM page: code, watched'],
+  ['PAGE_FLAGS', 0x0140_0000, 0x0010_0000, 'one byte per RAM page: code, watched, clean (dirty logging), absent (post-copy)'],
+  ['DIRTY_BITMAP', 0x0150_0000, 0x2_0000, 'dirty logging: a bit per RAM page written since the last read-and-clear'],
+  ['DIRTY_COPY', 0x0152_0000, 0x2_0000, 'the bits the last read-and-clear took (what the host reads)'],
   ['RAM', 0x0200_0000, 0, 'guest RAM (grown at init)'],
 ];
 
@@ -83,6 +85,7 @@ export const STATE = [
   ['exitVirt', 1, 'V at the exit (1: the guest was in VS or VU)'],
   ['exitPriv', 1, 'privilege at the exit'],
   ['exitCode', 1, 'guest exit code for a halt'],
+  ['exitAbsentPa', 1, 'physical address of the not-present RAM page an access needed (exit not-present)'],
   ['mmioAddr', 1, 'physical address of an MMIO exit'],
   ['mmioSize', 1, 'access size in bytes'],
   ['mmioValue', 1, 'value stored (store), or to be supplied by the host (load)'],
@@ -105,6 +108,7 @@ export const STATE = [
   ['tlbSets', 1, 'modelled TLB sets'], ['tlbWays', 1, 'modelled TLB ways'],
   ['pwcEnabled', 1, '1: page-walk caches (upper-level PTEs, per stage) are used'],
   ['ntlbEnabled', 1, '1: the nested TLB (guest-physical to host-physical pages) is used'],
+  ['dirtyLogging', 1, '1: writes to RAM are logged in the dirty bitmap'],
   // Counters (contiguous: bindings map them as one view)
   ['cnt_instret', 1, 'instructions retired'],
   ['cnt_cycles', 1, 'cycles: instructions plus idle cycles skipped by WFI'],
@@ -112,7 +116,7 @@ export const STATE = [
   ['cnt_exceptions', 1, 'synchronous exceptions taken by the guest'],
   ['cnt_trapsTo', 3, 'traps (exceptions and interrupts) taken into M, HS and VS'],
   ['cnt_interrupts', 1, 'interrupts taken by the guest'],
-  ['cnt_exits', 8, 'exits to the host by reason'],
+  ['cnt_exits', 9, 'exits to the host by reason'],
   ['cnt_tlbHits', 3, 'modelled TLB hits by access type (fetch counts once per page entered)'],
   ['cnt_tlbMisses', 3, 'modelled TLB misses by access type'],
   ['cnt_tlbFlushAll', 1, 'SFENCE.VMA flushes of everything'],
@@ -144,4 +148,8 @@ export const STATE = [
   ['cnt_codeWrites', 1, 'stores that hit decoded instructions'],
   ['cnt_fenceI', 1, 'FENCE.I executed'],
   ['cnt_mmio', 1, 'device register accesses'],
+  ['cnt_dirtyFaults', 1, 'stores that found a clean page while logging (the slow path marked it dirty)'],
+  ['cnt_dirtyHostWrites', 1, 'pages marked dirty by a write of the host or a device (HTIF) while logging'],
+  ['cnt_dirtyPagesRead', 1, 'dirty pages handed to the host by read-and-clear'],
+  ['cnt_dirtyReads', 1, 'read-and-clear calls'],
 ];

@@ -135,6 +135,8 @@ export const EXIT_MMIO: i32 = 4;
 export const EXIT_WFI: i32 = 5;
 export const EXIT_CONSOLE: i32 = 6;
 export const EXIT_INTERRUPT: i32 = 7;
+/** An access needed a RAM page that is not present (post-copy migration); the address is in exitAbsentPa. */
+export const EXIT_NOT_PRESENT: i32 = 8;
 
 // Status codes of slow-path helpers
 export const ST_OK: i32 = 0;

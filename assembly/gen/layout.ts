@@ -26,9 +26,15 @@ export const DECODED_DIR_SIZE: usize = 0x2000;
 /** pre-decoded instruction pages (2048 16-byte slots + sentinel + header each) */
 export const DECODED_BASE: usize = 0x200000;
 export const DECODED_SIZE: usize = 0x1200000;
-/** one byte per RAM page: code, watched */
+/** one byte per RAM page: code, watched, clean (dirty logging), absent (post-copy) */
 export const PAGE_FLAGS_BASE: usize = 0x1400000;
 export const PAGE_FLAGS_SIZE: usize = 0x100000;
+/** dirty logging: a bit per RAM page written since the last read-and-clear */
+export const DIRTY_BITMAP_BASE: usize = 0x1500000;
+export const DIRTY_BITMAP_SIZE: usize = 0x20000;
+/** the bits the last read-and-clear took (what the host reads) */
+export const DIRTY_COPY_BASE: usize = 0x1520000;
+export const DIRTY_COPY_SIZE: usize = 0x20000;
 /** guest RAM (grown at init) */
 export const RAM_BASE: usize = 0x2000000;
 
@@ -147,126 +153,138 @@ export const S_exitVirt: usize = STATE_BASE + 1800;
 export const S_exitPriv: usize = STATE_BASE + 1808;
 /** guest exit code for a halt */
 export const S_exitCode: usize = STATE_BASE + 1816;
+/** physical address of the not-present RAM page an access needed (exit not-present) */
+export const S_exitAbsentPa: usize = STATE_BASE + 1824;
 /** physical address of an MMIO exit */
-export const S_mmioAddr: usize = STATE_BASE + 1824;
+export const S_mmioAddr: usize = STATE_BASE + 1832;
 /** access size in bytes */
-export const S_mmioSize: usize = STATE_BASE + 1832;
+export const S_mmioSize: usize = STATE_BASE + 1840;
 /** value stored (store), or to be supplied by the host (load) */
-export const S_mmioValue: usize = STATE_BASE + 1840;
+export const S_mmioValue: usize = STATE_BASE + 1848;
 /** 1 for a store */
-export const S_mmioIsStore: usize = STATE_BASE + 1848;
+export const S_mmioIsStore: usize = STATE_BASE + 1856;
 /** destination register of an MMIO load */
-export const S_mmioRd: usize = STATE_BASE + 1856;
+export const S_mmioRd: usize = STATE_BASE + 1864;
 /** 1 when the MMIO load sign-extends */
-export const S_mmioSigned: usize = STATE_BASE + 1864;
+export const S_mmioSigned: usize = STATE_BASE + 1872;
 /** length of the exiting instruction (2 or 4) */
-export const S_mmioLen: usize = STATE_BASE + 1872;
+export const S_mmioLen: usize = STATE_BASE + 1880;
 /** bytes of guest RAM */
-export const S_ramSize: usize = STATE_BASE + 1880;
+export const S_ramSize: usize = STATE_BASE + 1888;
 /** bit n set: exception cause n leaves the core instead of trapping */
-export const S_exitOnException: usize = STATE_BASE + 1888;
+export const S_exitOnException: usize = STATE_BASE + 1896;
 /** 1: loads/stores to unmapped addresses exit to the host instead of faulting */
-export const S_exitOnMmio: usize = STATE_BASE + 1896;
+export const S_exitOnMmio: usize = STATE_BASE + 1904;
 /** 1: WFI always exits to the host */
-export const S_exitOnWfi: usize = STATE_BASE + 1904;
+export const S_exitOnWfi: usize = STATE_BASE + 1912;
 /** bit n set: interrupt n, when it would be taken, leaves the core instead */
-export const S_exitOnInterrupt: usize = STATE_BASE + 1912;
+export const S_exitOnInterrupt: usize = STATE_BASE + 1920;
 /** 1: TLB entries are tagged (VMID, ASID, V); 0: every context switch flushes the TLB */
-export const S_tlbTagged: usize = STATE_BASE + 1920;
+export const S_tlbTagged: usize = STATE_BASE + 1928;
 /** 1: the walker sets A/D bits; 0 (Svade): it raises a page fault */
-export const S_hardwareAD: usize = STATE_BASE + 1928;
+export const S_hardwareAD: usize = STATE_BASE + 1936;
 /** instructions per mtime tick when the timebase is instructions */
-export const S_cyclesPerTick: usize = STATE_BASE + 1936;
+export const S_cyclesPerTick: usize = STATE_BASE + 1944;
 /** 1: mtime follows the host clock at 10 MHz */
-export const S_wallClock: usize = STATE_BASE + 1944;
+export const S_wallClock: usize = STATE_BASE + 1952;
 /** physical address of tohost, or -1 */
-export const S_tohostAddr: usize = STATE_BASE + 1952;
+export const S_tohostAddr: usize = STATE_BASE + 1960;
 /** physical address of fromhost, or -1 */
-export const S_fromhostAddr: usize = STATE_BASE + 1960;
+export const S_fromhostAddr: usize = STATE_BASE + 1968;
 /** modelled TLB sets */
-export const S_tlbSets: usize = STATE_BASE + 1968;
+export const S_tlbSets: usize = STATE_BASE + 1976;
 /** modelled TLB ways */
-export const S_tlbWays: usize = STATE_BASE + 1976;
+export const S_tlbWays: usize = STATE_BASE + 1984;
 /** 1: page-walk caches (upper-level PTEs, per stage) are used */
-export const S_pwcEnabled: usize = STATE_BASE + 1984;
+export const S_pwcEnabled: usize = STATE_BASE + 1992;
 /** 1: the nested TLB (guest-physical to host-physical pages) is used */
-export const S_ntlbEnabled: usize = STATE_BASE + 1992;
+export const S_ntlbEnabled: usize = STATE_BASE + 2000;
+/** 1: writes to RAM are logged in the dirty bitmap */
+export const S_dirtyLogging: usize = STATE_BASE + 2008;
 /** instructions retired */
-export const S_cnt_instret: usize = STATE_BASE + 2000;
+export const S_cnt_instret: usize = STATE_BASE + 2016;
 /** cycles: instructions plus idle cycles skipped by WFI */
-export const S_cnt_cycles: usize = STATE_BASE + 2008;
+export const S_cnt_cycles: usize = STATE_BASE + 2024;
 /** instructions retired in U, S, (reserved), M, VU, VS */
-export const S_cnt_instretByMode: usize = STATE_BASE + 2016;
+export const S_cnt_instretByMode: usize = STATE_BASE + 2032;
 /** synchronous exceptions taken by the guest */
-export const S_cnt_exceptions: usize = STATE_BASE + 2064;
+export const S_cnt_exceptions: usize = STATE_BASE + 2080;
 /** traps (exceptions and interrupts) taken into M, HS and VS */
-export const S_cnt_trapsTo: usize = STATE_BASE + 2072;
+export const S_cnt_trapsTo: usize = STATE_BASE + 2088;
 /** interrupts taken by the guest */
-export const S_cnt_interrupts: usize = STATE_BASE + 2096;
+export const S_cnt_interrupts: usize = STATE_BASE + 2112;
 /** exits to the host by reason */
-export const S_cnt_exits: usize = STATE_BASE + 2104;
+export const S_cnt_exits: usize = STATE_BASE + 2120;
 /** modelled TLB hits by access type (fetch counts once per page entered) */
-export const S_cnt_tlbHits: usize = STATE_BASE + 2168;
+export const S_cnt_tlbHits: usize = STATE_BASE + 2192;
 /** modelled TLB misses by access type */
-export const S_cnt_tlbMisses: usize = STATE_BASE + 2192;
+export const S_cnt_tlbMisses: usize = STATE_BASE + 2216;
 /** SFENCE.VMA flushes of everything */
-export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2216;
+export const S_cnt_tlbFlushAll: usize = STATE_BASE + 2240;
 /** SFENCE.VMA flushes of one address space */
-export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2224;
+export const S_cnt_tlbFlushAsid: usize = STATE_BASE + 2248;
 /** SFENCE.VMA flushes of one page */
-export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2232;
+export const S_cnt_tlbFlushPage: usize = STATE_BASE + 2256;
 /** of the TLB hits: translations of a guest (V=1) context */
-export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2240;
+export const S_cnt_tlbHitsVirt: usize = STATE_BASE + 2264;
 /** of the TLB misses: translations of a guest (V=1) context */
-export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2248;
+export const S_cnt_tlbMissesVirt: usize = STATE_BASE + 2272;
 /** HFENCE.VVMA, and SFENCE.VMA executed in VS-mode */
-export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2256;
+export const S_cnt_tlbFlushVvma: usize = STATE_BASE + 2280;
 /** HFENCE.GVMA */
-export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2264;
+export const S_cnt_tlbFlushGvma: usize = STATE_BASE + 2288;
 /** whole-TLB flushes on a context switch (untagged TLB) */
-export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2272;
+export const S_cnt_tlbFlushSwitch: usize = STATE_BASE + 2296;
 /** flushes of one ASID or VMID by the host, when it recycles the tag */
-export const S_cnt_tlbFlushRecycle: usize = STATE_BASE + 2280;
+export const S_cnt_tlbFlushRecycle: usize = STATE_BASE + 2304;
 /** per guest VMID (mod 16): TLB hits */
-export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2288;
+export const S_cnt_vmidTlbHits: usize = STATE_BASE + 2312;
 /** per guest VMID (mod 16): TLB misses */
-export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2416;
+export const S_cnt_vmidTlbMisses: usize = STATE_BASE + 2440;
 /** per guest VMID (mod 16): fences that flushed its translations (SFENCE.VMA at V=1, HFENCE.VVMA, HFENCE.GVMA) */
-export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2544;
+export const S_cnt_vmidTlbFlushes: usize = STATE_BASE + 2568;
 /** modelled TLB entries replaced */
-export const S_cnt_tlbEvictions: usize = STATE_BASE + 2672;
+export const S_cnt_tlbEvictions: usize = STATE_BASE + 2696;
 /** page-table walks */
-export const S_cnt_walks: usize = STATE_BASE + 2680;
+export const S_cnt_walks: usize = STATE_BASE + 2704;
 /** page-table memory references made by walks */
-export const S_cnt_walkRefs: usize = STATE_BASE + 2688;
+export const S_cnt_walkRefs: usize = STATE_BASE + 2712;
 /** of walkRefs: references made by G-stage walks (two-stage translation) */
-export const S_cnt_walkRefsG: usize = STATE_BASE + 2696;
+export const S_cnt_walkRefsG: usize = STATE_BASE + 2720;
 /** A/D updates written back by the walker */
-export const S_cnt_walkAdWrites: usize = STATE_BASE + 2704;
+export const S_cnt_walkAdWrites: usize = STATE_BASE + 2728;
 /** page-walk cache hits (references skipped) */
-export const S_cnt_pwcHits: usize = STATE_BASE + 2712;
+export const S_cnt_pwcHits: usize = STATE_BASE + 2736;
 /** page-walk cache misses */
-export const S_cnt_pwcMisses: usize = STATE_BASE + 2720;
+export const S_cnt_pwcMisses: usize = STATE_BASE + 2744;
 /** nested TLB hits */
-export const S_cnt_ntlbHits: usize = STATE_BASE + 2728;
+export const S_cnt_ntlbHits: usize = STATE_BASE + 2752;
 /** nested TLB misses */
-export const S_cnt_ntlbMisses: usize = STATE_BASE + 2736;
+export const S_cnt_ntlbMisses: usize = STATE_BASE + 2760;
 /** page faults raised by translation */
-export const S_cnt_pageFaults: usize = STATE_BASE + 2744;
+export const S_cnt_pageFaults: usize = STATE_BASE + 2768;
 /** flushes of the fast TLB (context switches, fences, code pages) */
-export const S_cnt_fastFlushes: usize = STATE_BASE + 2752;
+export const S_cnt_fastFlushes: usize = STATE_BASE + 2776;
 /** instructions decoded into the cache */
-export const S_cnt_decodes: usize = STATE_BASE + 2760;
+export const S_cnt_decodes: usize = STATE_BASE + 2784;
 /** decoded pages allocated */
-export const S_cnt_decodedPages: usize = STATE_BASE + 2768;
+export const S_cnt_decodedPages: usize = STATE_BASE + 2792;
 /** decoded pages evicted by a conflict */
-export const S_cnt_decodedEvictions: usize = STATE_BASE + 2776;
+export const S_cnt_decodedEvictions: usize = STATE_BASE + 2800;
 /** stores that hit decoded instructions */
-export const S_cnt_codeWrites: usize = STATE_BASE + 2784;
+export const S_cnt_codeWrites: usize = STATE_BASE + 2808;
 /** FENCE.I executed */
-export const S_cnt_fenceI: usize = STATE_BASE + 2792;
+export const S_cnt_fenceI: usize = STATE_BASE + 2816;
 /** device register accesses */
-export const S_cnt_mmio: usize = STATE_BASE + 2800;
+export const S_cnt_mmio: usize = STATE_BASE + 2824;
+/** stores that found a clean page while logging (the slow path marked it dirty) */
+export const S_cnt_dirtyFaults: usize = STATE_BASE + 2832;
+/** pages marked dirty by a write of the host or a device (HTIF) while logging */
+export const S_cnt_dirtyHostWrites: usize = STATE_BASE + 2840;
+/** dirty pages handed to the host by read-and-clear */
+export const S_cnt_dirtyPagesRead: usize = STATE_BASE + 2848;
+/** read-and-clear calls */
+export const S_cnt_dirtyReads: usize = STATE_BASE + 2856;
 export const COUNTERS_BASE: usize = S_cnt_instret;
-export const COUNTERS_WORDS: i32 = 101;
-export const STATE_WORDS: i32 = 351;
+export const COUNTERS_WORDS: i32 = 106;
+export const STATE_WORDS: i32 = 358;

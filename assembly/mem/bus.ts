@@ -1,8 +1,10 @@
 // Physical memory: RAM at 0x8000_0000 and the devices of the platform table. Unmapped addresses
 // raise access faults in the guest (or exit to the host when MMIO exits are on); they never touch
-// host memory. RAM pages carry flags: CODE (decoded instructions live there, stores must keep the
-// decoded cache coherent) and WATCHED (tohost lives there); such pages never get fast write entries.
-import { RAM_BASE, RAM_GUEST_BASE, PAGE_FLAGS_BASE, S_ramSize, S_exitOnMmio, S_mmioAddr, S_mmioSize, S_mmioValue, S_mmioIsStore, S_cnt_mmio } from '../gen/layout';
+// host memory. RAM pages carry flags (page-flags.ts): CODE (decoded instructions live there, stores
+// must keep the decoded cache coherent), WATCHED (tohost lives there), CLEAN (dirty logging: the
+// first store marks the page) and ABSENT (post-copy: the page has not arrived); such pages never
+// get fast write entries.
+import { RAM_BASE, RAM_GUEST_BASE, S_ramSize, S_exitOnMmio, S_mmioAddr, S_mmioSize, S_mmioValue, S_mmioIsStore, S_cnt_mmio } from '../gen/layout';
 import { ST_OK, EXIT_MMIO } from '../cpu/defs';
 import { raise } from '../state';
 import { requestExit } from '../exit';
@@ -12,9 +14,10 @@ import { FINISHER_BASE, FINISHER_SIZE, finisherStore } from '../dev/finisher';
 import { PLIC_BASE, PLIC_SIZE, plicLoad, plicStore } from '../dev/plic';
 import { touchesTohost, htifService } from '../dev/htif';
 import { codeWritten } from '../cpu/decoded-cache';
-
-export const FLAG_CODE: u8 = 1;
-export const FLAG_WATCHED: u8 = 2;
+import { FLAG_CODE, FLAG_WATCHED, FLAG_CLEAN, FLAG_ABSENT, pageFlags } from './page-flags';
+import { markStore } from './dirty-log';
+import { isAbsent, notPresent } from './absent';
+export { FLAG_CODE, FLAG_WATCHED, pageFlagsAddr, pageFlags } from './page-flags';
 
 /** Value of the last physLoad. */
 export let busValue: u64 = 0;
@@ -23,8 +26,6 @@ export let busValue: u64 = 0;
   return pa - RAM_GUEST_BASE < load<u64>(S_ramSize) && pa - RAM_GUEST_BASE <= load<u64>(S_ramSize) - size;
 }
 @inline export function ramHost(pa: u64): usize { return RAM_BASE + <usize>(pa - RAM_GUEST_BASE); }
-@inline export function pageFlagsAddr(pa: u64): usize { return PAGE_FLAGS_BASE + <usize>((pa - RAM_GUEST_BASE) >> 12); }
-@inline export function pageFlags(pa: u64): u8 { return load<u8>(pageFlagsAddr(pa)); }
 
 @inline function readRam(h: usize, size: u64): u64 {
   if (size == 8) return load<u64>(h);
@@ -40,13 +41,16 @@ export let busValue: u64 = 0;
 }
 
 /**
- * A store to RAM that honours page flags: decoded instructions it overwrites are dropped and a
- * write to tohost is served. The access must lie within one page.
+ * A store to RAM that honours page flags: a page not present exits before anything is written, a
+ * clean page is marked dirty, decoded instructions it overwrites are dropped and a write to tohost
+ * is served. The access must lie within one page.
  */
 export function ramStoreWatched(pa: u64, size: u64, v: u64): i32 {
-  writeRam(ramHost(pa), size, v);
   const flags = pageFlags(pa);
-  if (flags == 0) return ST_OK;
+  if (flags == 0) { writeRam(ramHost(pa), size, v); return ST_OK; }
+  if ((flags & FLAG_ABSENT) != 0) return notPresent(pa);
+  writeRam(ramHost(pa), size, v);
+  if ((flags & FLAG_CLEAN) != 0) markStore(pa);
   if ((flags & FLAG_CODE) != 0) codeWritten(pa, size);
   if ((flags & FLAG_WATCHED) != 0 && touchesTohost(pa, size)) return htifService();
   return ST_OK;
@@ -54,7 +58,11 @@ export function ramStoreWatched(pa: u64, size: u64, v: u64): i32 {
 
 /** Loads `size` bytes (1, 2, 4, 8) at a physical address within one page; value in busValue. */
 export function physLoad(pa: u64, size: u64, accessCause: i32): i32 {
-  if (ramContains(pa, size)) { busValue = readRam(ramHost(pa), size); return ST_OK; }
+  if (ramContains(pa, size)) {
+    if (isAbsent(pa)) return notPresent(pa);
+    busValue = readRam(ramHost(pa), size);
+    return ST_OK;
+  }
   store<u64>(S_cnt_mmio, load<u64>(S_cnt_mmio) + 1);
   if (pa - CLINT_BASE < CLINT_SIZE) { busValue = clintLoad(<u32>(pa - CLINT_BASE), <i32>size); return ST_OK; }
   if (pa - UART_BASE < UART_SIZE) { busValue = uartLoad(<u32>(pa - UART_BASE)); return ST_OK; }

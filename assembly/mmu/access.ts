@@ -11,6 +11,7 @@ import { translate, xlatePa, fastFillData, fastFillFetch } from './translate';
 import { physLoad, physStore, busValue, ramContains, ramHost, ramStoreWatched } from '../mem/bus';
 import { decodedPageFor, decodedHostPage, STRADDLE_SLOT } from '../cpu/decoded-cache';
 import { decodeInto, fillPseudo } from '../cpu/decode';
+import { isAbsent, notPresent } from '../mem/absent';
 import { OP_STRADDLE } from '../gen/opcodes';
 
 export let accValue: u64 = 0;
@@ -86,9 +87,11 @@ function misalignedLoad(vaddr: u64, size: u64): i32 {
 function misalignedStore(vaddr: u64, size: u64, v: u64): i32 {
   let st = translateSpan(vaddr, size, ACCESS_WRITE);
   if (st != ST_OK) return st;
-  // Every byte must be writable memory before any byte is written.
+  // Every byte must be writable memory, present, before any byte is written.
   for (let i: u64 = 0; i < size; i++) {
-    if (!ramContains(spanByte(vaddr, i), 1)) return raise(CAUSE_STORE_ACCESS, vaddr + i); // the portion that faulted
+    const pa = spanByte(vaddr, i);
+    if (!ramContains(pa, 1)) return raise(CAUSE_STORE_ACCESS, vaddr + i); // the portion that faulted
+    if (isAbsent(pa)) return notPresent(pa);
   }
   let result = ST_OK;
   for (let i: u64 = 0; i < size; i++) {
@@ -105,6 +108,7 @@ function atomicAddress(vaddr: u64, size: u64, type: i32, misalignedCause: i32): 
   const st = translate(vaddr, type);
   if (st != ST_OK) return st;
   if (!ramContains(xlatePa, size)) return raise(type == ACCESS_READ ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, vaddr);
+  if (isAbsent(xlatePa)) return notPresent(xlatePa);
   return ST_OK;
 }
 
@@ -162,6 +166,7 @@ export function fetchSlow(pc: u64): i32 {
   if (st != ST_OK) return st;
   const pagePa = xlatePa & ~0xfff;
   if (!ramContains(pagePa, 4096)) return raise(CAUSE_FETCH_ACCESS, pc);
+  if (isAbsent(pagePa)) return notPresent(pagePa);
   fetchPage = decodedPageFor(pagePa);
   fastFillFetch(pc, fetchPage);
   return ST_OK;
@@ -187,6 +192,7 @@ export function fetchStraddling(pc: u64, page: usize): i32 {
   const st = translate(next, ACCESS_FETCH);
   if (st != ST_OK) return st;
   if (!ramContains(xlatePa, 2)) return raise(CAUSE_FETCH_ACCESS, next);
+  if (isAbsent(xlatePa)) return notPresent(xlatePa);
   decodeInto(STRADDLE_SLOT, lo, <u32>load<u16>(ramHost(xlatePa)), compressedEnabled());
   return ST_OK;
 }

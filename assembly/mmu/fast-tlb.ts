@@ -45,6 +45,15 @@ export function fastFlush(mask: i32): void {
   }
 }
 
+/** Invalidates every entry of one access type in every regime (dirty logging drops the write entries). */
+export function fastFlushType(type: i32): void {
+  store<u64>(S_cnt_fastFlushes, load<u64>(S_cnt_fastFlushes) + 1);
+  for (let r = 0; r < REGIMES; r++) {
+    const b = fastBlock(r, type) + 16;
+    for (let i = 0; i < FAST_TLB_ENTRIES; i++) store<u64>(b + (<usize>i << 4), INVALID_TAG);
+  }
+}
+
 /** Invalidates the entries of one virtual page in every regime and type. */
 export function fastFlushPage(vaddr: u64): void {
   const tag = vaddr & ~0xfff;

@@ -15,8 +15,9 @@ import { REGIME_BARE, REGIME_S, REGIME_U, REGIME_VS, REGIME_VU, fastBlock, fastF
 import { tlbLookup, tlbInsert, tlbInvalidate, tlbFlushAll, hitPa, hitPte, hitPteG, hitEntry, CTX_VIRT, CTX_NO_VS } from './tlb';
 import {
   walk, WALK_OK, walkPa, walkPte, walkPteG, walkLevel, walkLevelG, walkPteAddr, levelsOf, permitted,
-  canonical, pageFaultCause, guestPageFaultCause, faultGpa, faultImplicit, faultImplicitWrite,
+  canonical, pageFaultCause, guestPageFaultCause, faultGpa, faultImplicit, faultImplicitWrite, WALK_NOT_PRESENT, walkAbsentPa,
 } from './walk';
+import { notPresent } from '../mem/absent';
 import { ramContains, ramHost, pageFlags } from '../mem/bus';
 import { foldGuestHits, countGuestLookup } from './tlb-counters';
 
@@ -152,7 +153,7 @@ export function translateAs(vaddr: u64, type: i32, effPriv: i32, v: bool, hlvx: 
   count(S_cnt_tlbMisses, type);
   if (v) countGuestLookup(currentVmid(), false);
   const cause = walk(vaddr, type, effPriv, atp, sum, mxr, true, hgatp, gMxr, hlvx);
-  if (cause != WALK_OK) return fault(cause, vaddr, type, v);
+  if (cause != WALK_OK) return cause == WALK_NOT_PRESENT ? notPresent(walkAbsentPa) : fault(cause, vaddr, type, v);
   // The walk's result replaces a cached entry that did not allow this access (its PTE may differ).
   if (hit) tlbInvalidate(hitEntry);
   const level = !twoStage ? walkLevel : vsBare ? walkLevelG : min(walkLevel, walkLevelG);

@@ -17,9 +17,13 @@ import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
 } from '../cpu/defs';
 import { ramContains, ramHost, ramStoreWatched } from '../mem/bus';
+import { isAbsent } from '../mem/absent';
 import { pwcOn, pwcLookup, pwcMiss, pwcInsert, ntlbOn, ntlbLookup, ntlbInsert, ntlbPte } from './walk-cache';
 
 export const WALK_OK: i32 = -1;
+/** The walk needed a page-table page that is not present (post-copy): its address is in walkAbsentPa. */
+export const WALK_NOT_PRESENT: i32 = -2;
+export let walkAbsentPa: u64 = 0;
 
 // Results of the last walk (for a two-stage walk: the guest's leaf and the final host address)
 export let walkPa: u64 = 0;
@@ -180,6 +184,7 @@ function stage(addr: u64, permType: i32, causeType: i32, effPriv: i32, atp: u64,
     }
     //    not in memory -> access fault
     if (!ramContains(hostPteAddr, 8)) return accessFaultCause(causeType);
+    if (isAbsent(hostPteAddr)) { walkAbsentPa = hostPteAddr; return WALK_NOT_PRESENT; }
     pte = load<u64>(ramHost(hostPteAddr));
     walkRefs++;
     if (g) walkRefsG++;

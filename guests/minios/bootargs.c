@@ -1,7 +1,8 @@
 /* Boot arguments. The host may overwrite minios_bootargs in guest memory after loading the image
    and before starting it (it is an ordinary symbol in .data); otherwise the compiled-in default
    applies. Format: space-separated tokens, NUL-terminated or filling all 256 bytes:
-     name=count   run program `name` with argument `count` (decimal), in the order given;
+     name=count   run program `name` with argument `count` (decimal; a program may take up to 4,
+                  separated by commas, as dirty=PAGES,PASSES), in the order given;
      tick=T       the timer period in time units (0 = no timer; otherwise at least TICK_MIN).
    Every name must be a built-in program other than init. The runs become init's arguments. */
 #include "bootargs.h"
@@ -31,6 +32,26 @@ static int parse_count(const char *s, uint64 *value) {
   return n ? 0 : -1;
 }
 
+/* A program's counts: 1 to MAX_COUNTS counts separated by single commas (dirty=PAGES,PASSES). */
+#define MAX_COUNTS 4
+static int valid_counts(const char *s) {
+  char one[MAX_DIGITS + 2];
+  int groups = 0;
+  for (;;) {
+    int n = 0;
+    while (s[n] && s[n] != ',') {
+      if (n > MAX_DIGITS) return 0;
+      one[n] = s[n];
+      n++;
+    }
+    one[n] = 0;
+    uint64 v;
+    if (parse_count(one, &v) < 0 || ++groups > MAX_COUNTS) return 0;
+    if (!s[n]) return 1;
+    s += n + 1;
+  }
+}
+
 static int bad(const char *why, const char *token) {
   kprintf("minios: bad bootargs: %s: \"%s\"\n", why, token);
   return -1;
@@ -43,8 +64,11 @@ static int apply_token(struct bootargs *out, const char *token) {
   for (; token[k] && token[k] != '='; k++) key[k] = token[k];
   key[k] = 0;
   if (token[k] != '=') return bad("expected name=count", token);
-  uint64 count;
-  if (parse_count(token + k + 1, &count) < 0)
+  uint64 count = 0;
+  if (strcmp(key, "tick") != 0) {
+    if (!valid_counts(token + k + 1))
+      return bad("the count must be decimal numbers of at most 19 digits, at most 4 separated by commas", token);
+  } else if (parse_count(token + k + 1, &count) < 0)
     return bad("the count must be a decimal number of at most 19 digits", token);
   if (strcmp(key, "tick") == 0) {
     if (count != 0 && count < TICK_MIN) return bad("tick must be 0 or at least 1000", token);

@@ -1,5 +1,5 @@
-/* The bare-hardware platform: the M-mode stub's SBI for the console and power, its supervisor
-   timer interrupt for the tick, and all RAM after the kernel image. */
+/* The bare-hardware platform: the M-mode stub's SBI for the console, power and the timer, its
+   supervisor timer interrupt, WFI to idle, and all RAM after the kernel image. */
 #include "platform.h"
 #include "riscv.h"
 #include "sbi.h"
@@ -13,11 +13,20 @@ void platform_putc(char c) { sbi_console_putchar(c); }
 
 void platform_shutdown(int failure) { sbi_shutdown(failure); }
 
-/* The only interrupt of the native kernel is the tick. */
+void platform_set_timer(uint64 deadline) {
+  sbi_set_timer(deadline);
+  csr_set(sie, SIE_STIE);
+}
+
+void platform_idle(void) {
+  wfi();
+  if (csr_read(sip) & SIE_STIE) timer_interrupt();
+}
+
+/* The only interrupt of the native kernel is the timer's (a tick, or a sleeper to wake). */
 int platform_interrupt(uint64 scause) {
   if (scause != (SCAUSE_INTERRUPT | IRQ_S_TIMER)) return -1;
-  timer_interrupt();
-  return 1;
+  return timer_interrupt() ? 1 : 0;
 }
 
 uint64 platform_mem_start(void) { return (uint64)__kernel_end; }

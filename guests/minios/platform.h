@@ -15,6 +15,10 @@ void platform_shutdown(int failure) __attribute__((noreturn));
 /* An interrupt (scause): -1 if it is not one the platform raises, 0 handled, 1 a timer tick
    (the caller reschedules). */
 int platform_interrupt(uint64 scause);
+/* The one-shot timer: at `deadline` (time-CSR units) the platform calls timer_interrupt(). */
+void platform_set_timer(uint64 deadline);
+/* Waits until an interrupt is pending (the kernel runs with SIE = 0) and handles it. */
+void platform_idle(void);
 /* The first byte of RAM the page allocator may hand out. */
 uint64 platform_mem_start(void);
 

@@ -8,6 +8,7 @@
 #include "memlayout.h"
 #include "sched.h"
 #include "string.h"
+#include "timer.h"
 #include "uaccess.h"
 #include "vm.h"
 
@@ -149,4 +150,31 @@ int64 proc_sbrk(int64 increment) {
   if (new_end != old_end) vm_flush_asid(p->asid);
   p->brk = new_brk;
   return (int64)old_brk;
+}
+
+void proc_sleep(uint64 until) {
+  struct proc *p = myproc();
+  p->wake_at = until;
+  p->state = P_SLEEPING;
+  timer_rearm();
+  sched();
+}
+
+uint64 proc_next_wakeup(void) {
+  uint64 first = ~0UL;
+  for (int i = 0; i < NPROC; i++)
+    if (proc_table[i].state == P_SLEEPING && proc_table[i].wake_at < first) first = proc_table[i].wake_at;
+  return first;
+}
+
+int proc_wake_sleepers(uint64 now) {
+  int woken = 0;
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = &proc_table[i];
+    if (p->state == P_SLEEPING && p->wake_at <= now) {
+      p->state = P_RUNNABLE;
+      woken++;
+    }
+  }
+  return woken;
 }

@@ -14,6 +14,7 @@ enum procstate {
   P_RUNNABLE,
   P_RUNNING,
   P_WAITING,  /* in wait(), until a child exits */
+  P_SLEEPING, /* in sleep(), until wake_at */
   P_ZOMBIE,   /* exited, until its parent waits for it */
 };
 
@@ -35,6 +36,7 @@ struct proc {
   uint8 *kstack;    /* one page; the trapframe sits at its top */
   struct trapframe *tf;
   struct context ctx;
+  uint64 wake_at;   /* P_SLEEPING: the time it becomes runnable */
   char name[PROC_NAME_LEN];
 };
 
@@ -48,5 +50,8 @@ int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 int proc_wait(uint64 user_status);
 int64 proc_sbrk(int64 increment);
+void proc_sleep(uint64 until);          /* blocks the current process until time `until` */
+uint64 proc_next_wakeup(void);          /* the earliest wake_at of a sleeping process, or ~0 */
+int proc_wake_sleepers(uint64 now);     /* makes sleepers due by `now` runnable; how many */
 
 #endif

@@ -1,9 +1,12 @@
 /* The scheduler. It runs on the boot stack in its own context and picks the next runnable
    process round robin; processes come back to it through sched(), from yield() (the timer tick or
-   the yield syscall), wait() or exit(). */
+   the yield syscall), wait(), sleep() or exit(). With nothing runnable it waits for the timer. */
 #include "sched.h"
 #include "console.h"
 #include "main.h"
+#include "platform.h"
+#include "riscv.h"
+#include "timer.h"
 #include "vm.h"
 
 static struct context scheduler_context;
@@ -23,12 +26,23 @@ static struct proc *pick_next(void) {
   return NULL;
 }
 
+/* Nothing is runnable: the hart waits for the timer (platform_idle: WFI, or the hypervisor's
+   SCHEDOP_block; a hypervisor can give the CPU to another VM meanwhile). The kernel runs with
+   SIE = 0, so the interrupt is not taken: the wait ends once it is pending, and the platform
+   handles it there. With no process asleep nothing can ever become runnable (wait() only blocks
+   on a child that can run). */
+static void idle(void) {
+  if (proc_next_wakeup() == ~0UL) panic("no runnable process");
+  platform_idle();
+}
+
 void scheduler(void) {
   for (;;) {
     struct proc *p = pick_next();
-    /* Processes block only in wait(), for a child that can still run: with nothing runnable,
-       nothing ever will be. */
-    if (!p) panic("no runnable process");
+    if (!p) {
+      idle();
+      continue;
+    }
     p->state = P_RUNNING;
     current = p;
     vm_activate(p->root, p->asid);

@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "sysnum.h"
+#include "timer.h"
 #include "uaccess.h"
 
 #define WRITE_CHUNK 128
@@ -83,11 +84,12 @@ static int64 sys_netrecv(struct trapframe *tf) {
   if (n < 0 || copyout(buf, frame_buf, (uint64)n) < 0) return -1;
   return n;
 }
+static int64 sys_sleep(struct trapframe *tf) { return timer_sleep(arg(tf, 0)); }
 
 static int64 (*const syscalls[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write, [SYS_getpid] = sys_getpid, [SYS_getppid] = sys_getppid,
     [SYS_fork] = sys_fork,   [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,
-    [SYS_sbrk] = sys_sbrk,   [SYS_yield] = sys_yield,   [SYS_exec] = sys_exec,
+    [SYS_sbrk] = sys_sbrk,   [SYS_yield] = sys_yield,   [SYS_exec] = sys_exec,   [SYS_sleep] = sys_sleep,
     [SYS_blkread] = sys_blkread, [SYS_netsend] = sys_netsend, [SYS_netrecv] = sys_netrecv,
 };
 

@@ -29,7 +29,7 @@ static const char *exception_name(uint64 cause) {
   }
 }
 
-/* The platform's interrupts: a timer tick preempts the process. */
+/* The platform's interrupts: a tick (or a sleeper woken) preempts the process. */
 static void interrupt(uint64 cause) {
   int r = platform_interrupt(cause);
   if (r < 0) panic("unexpected interrupt, scause 0x%lx", cause);

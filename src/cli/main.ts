@@ -4,6 +4,8 @@ import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCache
 import { runCommand } from './run.js';
 import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
 import { runVmCommand } from './run-vm.js';
+import { hostCommand } from './host.js';
+import { cloudCommand } from './cloud.js';
 
 const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
 import { parseList } from './options.js';
@@ -49,6 +51,29 @@ export async function main(argv: string[]): Promise<number> {
     .option('--pv-image <file>', 'the PV kernel the pv strategy runs (default: guests/build/minios-pv.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .action(async (opts) => { code = await compareCommand(opts); });
+
+  program
+    .command('host')
+    .description('several VMs on P pCPUs under one of Xen\'s schedulers: CPU shares against entitlements, fairness, latencies')
+    .argument('[scenario]', 'scenario JSON file (docs/SCHEDULING.md); options override its fields')
+    .option('--scheduler <name>', 'rr, bvt, sedf, credit or arinc653 (default credit)')
+    .addOption(new Option('--pcpus <n>', 'physical CPUs').argParser(parseCount))
+    .addOption(new Option('--duration <ms>', 'virtual time to run (default: until every VM ends)').argParser(parseCount))
+    .option('--vm <spec...>', 'a VM, NAME:BOOTARGS[:key=value,...] (commas for spaces in the boot arguments), e.g. w1:compute=50000000:weight=512,strategy=hw-shadow')
+    .option('--param <key=value...>', 'a host-wide scheduler parameter, e.g. tsliceMs=10')
+    .option('--set <key=value...>', 'override one cost constant (as in vmlab compare)')
+    .option('--json', 'print every measurement as JSON')
+    .option('--plot <file.svg>', 'write each VM\'s CPU share over time as an SVG chart')
+    .option('--solo', 'also run every VM alone and check its output is the same')
+    .option('--list-schedulers', 'print the schedulers and their parameters with Xen\'s defaults')
+    .action(async (file: string | undefined, opts) => { code = await hostCommand(file, opts); });
+
+  program
+    .command('cloud')
+    .description('the EC2 layer: run a trace of launch/terminate/transfer requests on hosts of several generations; print the bill, utilization and each instance\'s performance')
+    .argument('<trace>', 'trace JSON file (docs/CLOUD.md)')
+    .option('--json', 'print everything as JSON')
+    .action(async (file: string, opts) => { code = await cloudCommand(file, opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

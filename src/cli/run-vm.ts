@@ -77,6 +77,9 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
     case 'crash':
       process.stderr.write(`vmlab: the VMM stopped the VM: ${out.why}\n`);
       return 126;
+    case 'not-present': // only a post-copy destination has pages not present
+      process.stderr.write(`vmlab: the VM needed page 0x${out.pa.toString(16)}, which is not present\n`);
+      return 126;
   }
 }
 

@@ -18,6 +18,7 @@ import { MmioBus } from '../vdev/bus.js';
 import { VmDma } from '../vdev/dma.js';
 import { attachDevices, serveMmio } from '../machine/devices.js';
 import { MemoryBlockStore, patternDisk, type BlockStore } from '../vdev/block-store.js';
+import { readCounts, total } from '../cost/counts.js';
 import { bootargs } from './workloads.js';
 import { ConsoleLog } from '../vmm/console.js';
 
@@ -41,7 +42,7 @@ export interface RunResult {
   hiddenFaults: number;
 }
 
-const sum = (v: bigint | bigint[]): number => Number(Array.isArray(v) ? v.reduce((a, b) => a + b, 0n) : v);
+const sum = total;
 
 /**
  * The steady-state cost of `count` iterations: a run of `count` minus a run of 0 (the same boot,
@@ -109,9 +110,8 @@ export async function runOne(image: LoadedImage, workload: string, count: number
   const t0 = performance.now();
   const outcome = runVm(machine, vm, s, { maxInstructions: MAX_INSTRUCTIONS });
   const wallMs = performance.now() - t0;
-  const exits = Object.fromEntries(vm.stats.exits);
   return result(machine, workload, count, strategy, outcome.kind === 'halt' ? `halt ${outcome.code}` : outcome.kind === 'crash' ? `crash: ${outcome.why}` : 'budget',
-    vm.console, wallMs, exits, vm.stats);
+    vm.console, wallMs, vm.stats);
 }
 
 export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: StrategyContext): Strategy {
@@ -148,20 +148,15 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
   }
   const wallMs = performance.now() - t0;
   console.write(machine.drainConsole());
-  return result(machine, workload, count, 'native', outcome, console.text(), wallMs, {}, undefined);
+  return result(machine, workload, count, 'native', outcome, console.text(), wallMs, undefined);
 }
 
 function result(machine: Machine, workload: string, count: number, strategy: StrategyName, outcome: string, output: string,
-  wallMs: number, exits: Record<string, number>, stats: Vm['stats'] | undefined): RunResult {
+  wallMs: number, stats: Vm['stats'] | undefined): RunResult {
   const c = machine.counters();
-  const flushes = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch', 'tlbFlushRecycle'].reduce((a, k) => a + sum(c[k]), 0);
   return {
     workload, strategy, count, outcome, output, wallMs,
-    counts: {
-      instructions: sum(c.instret), walkRefs: sum(c.walkRefs), tlbFlushes: flushes, exits,
-      emulated: stats?.emulated ?? 0, shadowUpdates: stats?.shadowUpdates ?? 0, guestWalkRefs: stats?.guestWalkRefs ?? 0, reflected: stats?.reflected ?? 0,
-      validatedPtes: stats?.validatedPtes ?? 0,
-    },
+    counts: readCounts(c, stats),
     tlb: { hits: sum(c.tlbHits), misses: sum(c.tlbMisses) },
     walks: sum(c.walks),
     ptWrites: stats?.ptWrites ?? 0,

@@ -8,6 +8,15 @@ import { PAGE } from './frames.js';
 
 export class GuestMemoryError extends Error {}
 
+/**
+ * The VMM needed a guest page that has not arrived yet (post-copy migration). Thrown before
+ * anything is read or written; the runner returns it as a not-present outcome, and the exit is
+ * taken again, from the same guest instruction, once the page is there.
+ */
+export class GuestPageAbsent extends Error {
+  constructor(readonly gpa: bigint, readonly hpa: bigint) { super(`guest page 0x${gpa.toString(16)} has not arrived`); }
+}
+
 export class P2m {
   /** Host frame of each guest frame, index = (gpa - base) / 4096. */
   readonly frames: bigint[];
@@ -27,6 +36,7 @@ export class P2m {
     if (h === undefined || ((gpa + BigInt(len) - 1n) / PAGE) !== gpa / PAGE) {
       throw new GuestMemoryError(`guest-physical 0x${gpa.toString(16)} (+${len}) is not in one page of this VM's RAM`);
     }
+    if (this.machine.absentPages !== 0 && this.machine.isAbsent(h)) throw new GuestPageAbsent(gpa & ~(PAGE - 1n), h & ~(PAGE - 1n));
     return h;
   }
   read64(gpa: bigint): bigint { return this.machine.read64(this.must(gpa, 8)); }

@@ -15,9 +15,13 @@ import type { BlockStore } from '../vdev/block-store.js';
 export type StrategyName = 'native' | 'trap-emulate' | 'hw-shadow' | 'hw-nested' | 'pv';
 export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'hw-shadow', 'hw-nested', 'pv'];
 
-/** What the runner does after an exit. */
-export type ExitAction = { kind: 'resume' } | { kind: 'halt'; code: number } | { kind: 'crash'; why: string };
+/**
+ * What the runner does after an exit. `idle`: the guest executed WFI with no interrupt pending; it
+ * resumes after the WFI once one is (its timer, or an event), and a host may run another VM meanwhile.
+ */
+export type ExitAction = { kind: 'resume' } | { kind: 'idle' } | { kind: 'halt'; code: number } | { kind: 'crash'; why: string };
 export const RESUME: ExitAction = { kind: 'resume' };
+export const IDLE: ExitAction = { kind: 'idle' };
 
 export interface Strategy {
   readonly name: StrategyName;

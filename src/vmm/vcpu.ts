@@ -4,6 +4,7 @@
  * the VMM emulates every access to them and every trap the guest would take in S.
  */
 import { SSTATUS } from './csr.js';
+import type { StateRecord, StateReader } from './state-reader.js';
 
 const { SIE, SPIE, SPP, SUM, MXR } = SSTATUS;
 const SSTATUS_WRITABLE = SIE | SPIE | SPP | SUM | MXR;
@@ -30,6 +31,27 @@ export class VirtualCpu {
   satp = 0n;
   scounteren = 0n;
   senvcfg = 0n;
+
+  /** The virtual mode and every virtual CSR, for migration. */
+  save(): StateRecord {
+    return {
+      mode: this.mode, sstatus: this.sstatus, sie: this.sie, sip: this.sip, stvec: this.stvec, sscratch: this.sscratch,
+      sepc: this.sepc, scause: this.scause, stval: this.stval, satp: this.satp, scounteren: this.scounteren, senvcfg: this.senvcfg,
+    };
+  }
+  /**
+   * A virtual CPU from `save`'s record. Each CSR goes through the WARL rules of writeCsr (a record
+   * cannot set bits the guest could not), except the read-only parts kept by construction.
+   */
+  static from(r: StateReader): VirtualCpu {
+    const c = new VirtualCpu();
+    c.mode = r.oneOf('mode', ['S', 'U'] as const);
+    for (const name of ['sstatus', 'sie', 'stvec', 'sscratch', 'sepc', 'scause', 'stval', 'satp', 'scounteren', 'senvcfg'] as const) {
+      c.writeCsr(CSR_NUM[name], r.u64(name));
+    }
+    c.sip = r.u64('sip') & S_INTERRUPTS; // STIP is the VMM's, so it is taken whole
+    return c;
+  }
 
   get sum(): boolean { return (this.sstatus & SUM) !== 0n; }
   get mxr(): boolean { return (this.sstatus & MXR) !== 0n; }

@@ -41,7 +41,12 @@ export class VmStats {
 }
 
 /** How a VM's run ended. */
-export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string };
+/**
+ * `not-present`: the guest, or the VMM on its behalf, needed a page that has not arrived (post-copy
+ * migration); `pa` is the host page. Run the VM again once it is there: the guest instruction that
+ * needed it runs again (and its exit is handled again).
+ */
+export type VmOutcome = { kind: 'halt'; code: number } | { kind: 'budget' } | { kind: 'crash'; why: string } | { kind: 'not-present'; pa: bigint };
 
 export interface VmOptions {
   /** Pages of the VMM region reserved for this VM's tables (default 1024, 4 MiB). */

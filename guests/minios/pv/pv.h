@@ -15,6 +15,7 @@ uint64 pv_cmdline_number(const char *key, uint64 fallback);
 
 void pt_pv_init(void);
 void events_init(void);
+void pv_time_init(void);
 int events_upcall(void);
 void pv_console_init(void);
 void pv_console_flush(void);

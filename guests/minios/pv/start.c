@@ -78,6 +78,7 @@ void platform_init(void) {
   if (HYPERVISOR_set_trap_table(traps) < 0) panic("pv: set_trap_table refused");
   pt_pv_init();
   events_init();
+  pv_time_init();
   xenbus_init();
   gnttab_init();
 }

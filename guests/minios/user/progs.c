@@ -12,6 +12,9 @@ int selftest_main(int argc, char **argv);
 int map4m_main(int argc, char **argv);
 int io_main(int argc, char **argv);
 int netecho_main(int argc, char **argv);
+int dirty_main(int argc, char **argv);
+int sleep_main(int argc, char **argv);
+int echo_main(int argc, char **argv);
 void _ustart(void);
 extern char __utext_end[], __urodata_end[], __udata_end[], __ubss_end[];
 
@@ -25,6 +28,9 @@ static const struct uprog uprogs[] = {
     {"map4m", (unsigned long)map4m_main},
     {"io", (unsigned long)io_main},
     {"netecho", (unsigned long)netecho_main},
+    {"dirty", (unsigned long)dirty_main},
+    {"sleep", (unsigned long)sleep_main},
+    {"echo", (unsigned long)echo_main},
 };
 
 __attribute__((section(".uheader"), used)) const struct uimage_header uimage_header = {

@@ -14,23 +14,35 @@ import type { HartContext } from '../world-switch.js';
 import { kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { emulateMmio, isDevice } from '../mmio.js';
-import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, reflectToVs, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
+import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, handleWfi, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
+import type { Migratable, StateRecord, StateReader } from '../migratable.js';
+import { hartContextState, hartContextFrom } from '../hart-context-state.js';
+import { VS_GUEST_CSRS } from '../world-switch.js';
 
 interface Guest { hart: HartContext; gstage: GStage; vmid: number }
 
-export class HwNested implements Strategy {
+export class HwNested implements Strategy, Migratable {
   readonly name = 'hw-nested' as const;
   private readonly guests = new Map<number, Guest>();
   constructor(private readonly ctx: StrategyContext) {}
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
+    this.adopt(vm, vsContext(kernelEntry(image)));
+  }
+
+  /** The VM's G-stage (over its own p2m) and a VMID of this host: at boot, or for a VM migrated in. */
+  private adopt(vm: Vm, hart: HartContext): void {
     const { machine, host } = this.ctx;
     const gstage = new GStage(vm.vmm, vm.p2m);
     const vmid = host.vmids.alloc(() => machine.flushTlbTag({ virt: true, vmid }));
-    this.guests.set(vm.id, { hart: vsContext(kernelEntry(image)), gstage, vmid });
+    this.guests.set(vm.id, { hart, gstage, vmid });
     vm.onDestroy(() => { host.vmids.release(vmid); vm.stats.vmmFlushes++; this.guests.delete(vm.id); });
   }
+
+  /** The hart context; the G-stage and the VMID are the destination's own. */
+  saveVm(vm: Vm): StateRecord { return { hart: hartContextState(this.guest(vm).hart) }; }
+  restoreVm(vm: Vm, state: StateReader): void { this.adopt(vm, hartContextFrom(state.record('hart'), VS_GUEST_CSRS, VS_MODES)); }
 
   enter(vm: Vm): void {
     const g = this.guest(vm);
@@ -48,6 +60,7 @@ export class HwNested implements Strategy {
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine;
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return handleTimer(m, vm);
+    if (exit.reason === 'wfi') return handleWfi(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     if (exit.cause === CAUSE.ecallVS) return handleSbi(m, vm, exit);
     // A G-stage fault on a device's guest-physical address: the register access is emulated.

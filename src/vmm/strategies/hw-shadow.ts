@@ -16,8 +16,11 @@ import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest
 import type { HartContext } from '../world-switch.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
-import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, injectIntoVs, reflectToVs, unexpected, GUEST_EXCEPTIONS } from './vs-hart.js';
 import { emulateMmio, isDevice } from '../mmio.js';
+import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, handleWfi, injectIntoVs, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
+import { MigrationStateError, type Migratable, type StateRecord, type StateReader } from '../migratable.js';
+import { hartContextState, hartContextFrom } from '../hart-context-state.js';
+import { VS_GUEST_CSRS } from '../world-switch.js';
 
 const PAGE_FAULTS = bit(CAUSE.fetchPage) | bit(CAUSE.loadPage) | bit(CAUSE.storePage);
 const { SUM, MXR } = SSTATUS;
@@ -25,17 +28,37 @@ const { SUM, MXR } = SSTATUS;
 /** The guest's satp is virtual (the hart's vsatp holds a shadow of it). */
 interface Guest { hart: HartContext; shadow: ShadowPaging; satp: bigint }
 
-export class HwShadow implements Strategy {
+export class HwShadow implements Strategy, Migratable {
   readonly name = 'hw-shadow' as const;
   private readonly guests = new Map<number, Guest>();
   constructor(private readonly ctx: StrategyContext) {}
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
-    const g: Guest = { hart: vsContext(kernelEntry(image)), shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'preserve'), satp: 0n };
+    this.adopt(vm, vsContext(kernelEntry(image)), 0n);
+  }
+
+  /** The VM's shadows (empty: filled as it faults) over this host's frames: at boot, or for a VM migrated in. */
+  private adopt(vm: Vm, hart: HartContext, satp: bigint): void {
+    const g: Guest = { hart, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'preserve'), satp };
     g.shadow.onReset = () => this.ctx.machine.writeCsr(CSR.vsatp, g.shadow.satpFor(g.satp, 'S'));
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));
+  }
+
+  /**
+   * The hart context and the guest's own satp. The context's vsatp is a shadow root of this host;
+   * `enter` replaces it, and the destination refills its own shadows as the guest faults.
+   */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guest(vm);
+    return { hart: hartContextState(g.hart), satp: g.satp };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const hart = hartContextFrom(state.record('hart'), VS_GUEST_CSRS, VS_MODES);
+    const satp = state.u64('satp');
+    if (satp >> 60n !== 0n && satp >> 60n !== 8n) throw new MigrationStateError(`${state.what}: field satp has a mode the shadow walker does not know`);
+    this.adopt(vm, hart, satp);
   }
 
   enter(vm: Vm): void {
@@ -55,6 +78,7 @@ export class HwShadow implements Strategy {
   handle(vm: Vm, exit: ExitRecord): ExitAction {
     const m = this.ctx.machine, g = this.guest(vm);
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) return handleTimer(m, vm);
+    if (exit.reason === 'wfi') return handleWfi(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     switch (exit.cause) {
       case CAUSE.ecallVS: return handleSbi(m, vm, exit);

@@ -15,31 +15,44 @@ import { emulateGuestStore } from '../guest-store.js';
 import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
 import { HartContext, switchIn, switchOut } from '../world-switch.js';
-import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
+import { RESUME, IDLE, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
 import { emulateMmio, isDevice } from '../mmio.js';
+import type { Migratable, StateRecord, StateReader } from '../migratable.js';
+import { hartContextState, hartContextFrom } from '../hart-context-state.js';
 
 const STIP = 1n << 5n;
 
 /** The guest's hart context: it runs in U at V=0 and owns no hart CSR (every access traps). */
 interface Guest { vcpu: VirtualCpu; shadow: ShadowPaging; hart: HartContext }
 
-export class TrapEmulate implements Strategy {
+export class TrapEmulate implements Strategy, Migratable {
   readonly name = 'trap-emulate' as const;
   private readonly guests = new Map<number, Guest>();
   constructor(private readonly ctx: StrategyContext) {}
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
-    const g: Guest = {
-      vcpu: new VirtualCpu(),
-      shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress'),
-      hart: new HartContext([], kernelEntry(image), 0, false),
-    };
+    this.adopt(vm, new VirtualCpu(), new HartContext([], kernelEntry(image), 0, false));
+  }
+
+  /** The VM's shadows (empty, ring-compressed) over this host's frames: at boot, or for a VM migrated in. */
+  private adopt(vm: Vm, vcpu: VirtualCpu, hart: HartContext): void {
+    const g: Guest = { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress'), hart };
     g.shadow.onReset = () => this.applyRing(g);
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));
+  }
+
+  /** The hart context (registers, pc: the guest runs in U) and the virtual CPU. */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guest(vm);
+    return { hart: hartContextState(g.hart), vcpu: g.vcpu.save() };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const hart = hartContextFrom(state.record('hart'), [], [[0, false]]);
+    this.adopt(vm, VirtualCpu.from(state.record('vcpu')), hart);
   }
 
   enter(vm: Vm): void {
@@ -107,7 +120,7 @@ export class TrapEmulate implements Strategy {
         m.pc = v.sret();
         this.applyRing(g);
         return this.deliver(vm, g);
-      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return RESUME;
+      case 'wfi': vm.stats.exit('wfi'); m.pc = next; return (v.sip & v.sie) !== 0n ? RESUME : IDLE; // WFI wakes on a pending, enabled interrupt even with SIE clear
       case 'sfence': vm.stats.exit('sfence'); m.pc = next; return RESUME; // the shadows are kept coherent by write protection
       default: return this.reflect(vm, g, exit, 'guest-fault');
     }

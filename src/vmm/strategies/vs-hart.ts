@@ -10,8 +10,11 @@ import type { ExitRecord } from '../../../bindings/exit.js';
 import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES, GUEST_EXCEPTIONS } from '../csr.js';
 import { serveSbi, expireTimer } from '../sbi.js';
 import { HartContext, VS_GUEST_CSRS, switchIn, switchOut } from '../world-switch.js';
-import { RESUME, type ExitAction } from '../strategy.js';
+import { RESUME, IDLE, type ExitAction } from '../strategy.js';
 import type { Vm } from '../vm.js';
+
+/** The modes a guest runs in under the hardware-assisted strategies: VU and VS. */
+export const VS_MODES: readonly [number, boolean][] = [[0, true], [1, true]];
 
 /** A guest in VS: its hart context, starting in VS at the kernel's entry with every owned CSR zero. */
 export const vsContext = (entry: bigint): HartContext => new HartContext(VS_GUEST_CSRS, entry, 1, true);
@@ -53,6 +56,16 @@ export function handleTimer(m: Machine, vm: Vm): ExitAction {
   expireTimer(m, vm);
   m.writeCsr(CSR.hvip, m.readCsr(CSR.hvip) | bit(IRQ.vsti));
   return RESUME;
+}
+
+/**
+ * WFI in VS, when the host made it exit (`exitOnWfi`, to give the pCPU to another VM): the hart
+ * has moved past it; the guest idles unless an enabled interrupt is pending (its VSTIP in hvip, or
+ * the host timer at its deadline).
+ */
+export function handleWfi(m: Machine, vm: Vm): ExitAction {
+  vm.stats.exit('wfi');
+  return (m.readCsr(CSR.mip) & m.readCsr(CSR.mie)) !== 0n ? RESUME : IDLE;
 }
 
 const { SIE, SPIE, SPP } = SSTATUS;

@@ -1,0 +1,138 @@
+/**
+ * A VM under a VMM strategy, on a host machine of its own, as a migrating VM: guest page i is the
+ * host frame its p2m names; the state besides RAM is the strategy's record of the VM (its virtual
+ * CPU: `Migratable`), the VM's virtual devices (timer deadline, console) and the host clock. The
+ * destination allocates its own frames, so the p2m it builds is its own; the strategy rebuilds
+ * shadow or G-stage tables over them.
+ */
+import { Machine } from '../../../bindings/machine.js';
+import type { LoadedImage } from '../../loader/index.js';
+import { HostMemory } from '../../vmm/frames.js';
+import { Vm } from '../../vmm/vm.js';
+import { runVm } from '../../vmm/runner.js';
+import { GuestDirtyLog, testBit, type PageBitmap } from '../../vmm/dirty-log.js';
+import { isMigratable, type MigratableStrategy } from '../../vmm/migratable.js';
+import { StateReader, MigrationStateError } from '../../vmm/state-reader.js';
+import type { StrategyName } from '../../vmm/strategy.js';
+import { makeStrategy } from '../../compare/run.js';
+import { StreamError } from '../stream/format.js';
+import type { Clock } from '../stream/records.js';
+import { resumeWallClock } from './bare-vm.js';
+import { epochMs, type HostedVm, type MigratedState, type SliceResult } from './hosted.js';
+
+/** Host memory the VMM keeps for its own tables, beside the guest's RAM (as vmlab compare). */
+export const VMM_BYTES = 32 << 20;
+const PAGE = 4096;
+const MAX_CONSOLE = 16 << 20;
+
+function toBase64(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function fromBase64(s: string, what: string): Uint8Array {
+  try {
+    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  } catch {
+    throw new MigrationStateError(`${what} is not base64`);
+  }
+}
+
+export class VmmVm implements HostedVm {
+  readonly dirtyLog: GuestDirtyLog;
+  private gfnOfHost?: Map<bigint, number>;
+  private readonly decoder = new TextDecoder();
+
+  private constructor(readonly machine: Machine, readonly host: HostMemory, readonly vm: Vm, readonly vmm: MigratableStrategy, private readonly output: Uint8Array[]) {
+    this.dirtyLog = GuestDirtyLog.forVm(machine, vm.p2m);
+  }
+
+  /** A host machine with one VM of `ramBytes` under `strategy`, not booted. */
+  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number): Promise<VmmVm> {
+    const machine = await Machine.create({ ramBytes: ramBytes + VMM_BYTES });
+    const host = new HostMemory(machine, VMM_BYTES);
+    const output: Uint8Array[] = [];
+    const vm = new Vm(1, host, ramBytes, { consoleSink: (b) => output.push(b) });
+    const s = makeStrategy(strategy, { machine, host });
+    if (!isMigratable(s)) throw new Error(`strategy ${strategy} cannot be migrated`);
+    return new VmmVm(machine, host, vm, s, output);
+  }
+
+  /** Boots `image` in the VM (the source side of a migration starts here). */
+  boot(image: LoadedImage): void { this.vmm.boot(this.vm, image); }
+
+  get strategy(): string { return this.vmm.name; }
+  get ramBytes(): number { return Number(this.vm.p2m.size); }
+  get pages(): number { return this.vm.p2m.frames.length; }
+  get time(): bigint { return this.machine.time; }
+
+  run(instructions: number): SliceResult {
+    const out = runVm(this.machine, this.vm, this.vmm, { maxInstructions: instructions });
+    switch (out.kind) {
+      case 'budget': return { kind: 'running' };
+      case 'halt': return out;
+      case 'crash': return out;
+      case 'not-present': return { kind: 'not-present', gfn: this.gfnOf(out.pa) };
+    }
+  }
+
+  takeOutput(): string {
+    this.vm.consoleLog.flush();
+    let s = '';
+    for (const b of this.output.splice(0)) s += this.decoder.decode(b, { stream: true });
+    return s;
+  }
+  private frame(gfn: number): bigint { return this.vm.p2m.frames[gfn]; }
+  readPage(gfn: number): Uint8Array { return this.machine.readPhys(this.frame(gfn), PAGE); }
+  writePage(gfn: number, data: Uint8Array): void {
+    const f = this.frame(gfn);
+    this.machine.writePhys(f, data);
+    if (this.machine.isAbsent(f)) this.machine.setAbsent(f, 1, false);
+  }
+  setAbsent(bits: PageBitmap): void {
+    const pas: bigint[] = [];
+    for (let g = 0; g < this.pages; g++) if (testBit(bits, g)) pas.push(this.frame(g));
+    this.machine.setAbsentPages(pas);
+  }
+  isAbsent(gfn: number): boolean { return this.machine.isAbsent(this.frame(gfn)); }
+  private gfnOf(hpa: bigint): number {
+    this.gfnOfHost ??= new Map(this.vm.p2m.frames.map((f, i) => [f, i]));
+    const g = this.gfnOfHost.get(hpa & ~0xfffn);
+    if (g === undefined) throw new Error(`host page 0x${hpa.toString(16)} is not the VM's`);
+    return g;
+  }
+
+  saveState(): MigratedState {
+    const vm = this.vm;
+    return {
+      vmm: this.vmm.saveVm(vm),
+      devices: { timerDeadline: vm.timerDeadline, console: toBase64(vm.consoleLog.bytes()), consoleDropped: vm.consoleLog.dropped },
+      clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() },
+    };
+  }
+
+  restoreState(s: MigratedState): void {
+    if (!s.vmm || !s.devices) throw new StreamError(`the stream has no ${s.vmm ? 'DEVICES' : 'VMM'} record: a VM under ${this.strategy} needs one`);
+    try {
+      const devices = new StateReader(s.devices, 'DEVICES');
+      const timerDeadline = devices.u64('timerDeadline');
+      const console = fromBase64(devices.string('console', MAX_CONSOLE * 2), 'DEVICES: field console');
+      const dropped = devices.int('consoleDropped', 0, Number.MAX_SAFE_INTEGER);
+      this.vmm.restoreVm(this.vm, new StateReader(s.vmm, `VMM (${this.strategy})`));
+      this.machine.setClockWords(s.clock.words);
+      this.vm.timerDeadline = timerDeadline;
+      // The output so far, kept as the source kept it (not output again here).
+      this.vm.consoleLog.write(console);
+      this.vm.consoleLog.flush();
+      this.vm.consoleLog.dropped += dropped;
+      this.output.length = 0;
+    } catch (e) {
+      if (e instanceof MigrationStateError) throw new StreamError(e.message);
+      throw e;
+    }
+  }
+
+  resumeClock(clock: Clock, now: number): void { resumeWallClock(this.machine, clock, now); }
+  destroy(): void { this.dirtyLog.stop(); this.vm.destroy(); }
+}
+

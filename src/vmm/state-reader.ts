@@ -1,0 +1,75 @@
+/**
+ * Migrated state as plain data, and a reader that checks every field as it takes it. A record
+ * from another host is input like any other: a missing field, a value of the wrong kind or out of
+ * range is refused with an error naming the record and the field, before anything uses it.
+ */
+
+/** 64-bit values as bigints; everything else as JSON has it. */
+export type StateValue = bigint | number | string | boolean | StateValue[] | { [k: string]: StateValue };
+export type StateRecord = { [k: string]: StateValue };
+
+export class MigrationStateError extends Error {}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+export class StateReader {
+  constructor(private readonly fields: StateRecord, readonly what: string) {
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new MigrationStateError(`${what}: not a record`);
+  }
+
+  private get(name: string): StateValue {
+    if (!Object.prototype.hasOwnProperty.call(this.fields, name)) throw this.bad(name, 'is missing');
+    return this.fields[name];
+  }
+  private bad(name: string, why: string): MigrationStateError { return new MigrationStateError(`${this.what}: field ${name} ${why}`); }
+
+  /** A 64-bit unsigned value. */
+  u64(name: string): bigint {
+    const v = this.get(name);
+    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) throw this.bad(name, 'is not a 64-bit value');
+    return v;
+  }
+  /** An array of exactly `count` 64-bit values. */
+  u64s(name: string, count: number): bigint[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length !== count || v.some((x) => typeof x !== 'bigint' || x < 0n || x > U64_MAX)) {
+      throw this.bad(name, `is not ${count} 64-bit values`);
+    }
+    return v as bigint[];
+  }
+  /** An integer in [min, max]. */
+  int(name: string, min: number, max: number): number {
+    const v = this.get(name);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw this.bad(name, `is not an integer in ${min}..${max}`);
+    return v;
+  }
+  /** A boolean. */
+  bool(name: string): boolean {
+    const v = this.get(name);
+    if (typeof v !== 'boolean') throw this.bad(name, 'is not true or false');
+    return v;
+  }
+  /** One of the listed strings. */
+  oneOf<T extends string>(name: string, values: readonly T[]): T {
+    const v = this.get(name);
+    if (typeof v !== 'string' || !values.includes(v as T)) throw this.bad(name, `is not one of ${values.join(', ')}`);
+    return v as T;
+  }
+  /** A string of at most `maxLength` characters. */
+  string(name: string, maxLength: number): string {
+    const v = this.get(name);
+    if (typeof v !== 'string' || v.length > maxLength) throw this.bad(name, `is not a string of at most ${maxLength} characters`);
+    return v;
+  }
+  /** A map of 64-bit values keyed by the listed numbers (CSR numbers), every one present. */
+  u64Map(name: string, keys: readonly number[]): Map<number, bigint> {
+    const sub = this.record(name);
+    return new Map(keys.map((k) => [k, sub.u64(String(k))]));
+  }
+  /** A nested record. */
+  record(name: string): StateReader {
+    const v = this.get(name);
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof v === 'bigint') throw this.bad(name, 'is not a record');
+    return new StateReader(v as StateRecord, `${this.what}.${name}`);
+  }
+}
