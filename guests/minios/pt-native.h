@@ -10,6 +10,7 @@
 
 static inline pte_t pt_read(const pte_t *p) { return *p; }
 static inline void pt_write(pte_t *p, pte_t v) { *p = v; }
+static inline void pt_settle(const pte_t *table) { (void)table; }
 static inline pte_t pt_make(uint64 pa, uint64 flags) { return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | flags; }
 static inline uint64 pt_addr(pte_t pte) { return (pte >> PTE_PPN_SHIFT) << PAGE_SHIFT; }
 static inline pagetable_t pt_alloc_table(void) { return kzalloc(); }

@@ -2,6 +2,8 @@
    hardware (pt-native.h), or through validated, batched hypercalls under the Xen-style
    hypervisor (pv/pt-pv.h), where page-table pages are mapped read-only.
      pt_read(p)            the entry at p (as the next pt_commit would leave it)
+     pt_settle(t)          afterwards, until the batch writes one, table t's entries read as plain
+                           loads (the walks of whole tables use this: free, copy)
      pt_write(p, v)        *p = v, possibly deferred until pt_commit
      pt_make(pa, flags)    an entry mapping the page at kernel address pa
      pt_addr(pte)          the kernel address of the page an entry maps

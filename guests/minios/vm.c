@@ -61,15 +61,18 @@ pagetable_t vm_kernel_root(void) { return kernel_root; }
 pagetable_t vm_create(void) {
   pagetable_t root = pt_alloc_root();
   if (!root) return NULL;
+  pt_settle(kernel_root);
   for (uint64 i = USER_ROOT_ENTRIES; i < 512; i++)
-    if (pt_read(&kernel_root[i])) pt_write(&root[i], pt_read(&kernel_root[i]));
+    if (kernel_root[i]) pt_write(&root[i], kernel_root[i]);
   return root;
 }
 
-/* Frees every page below `table` (at `level`), and the tables themselves, but not `table`. */
+/* Frees every page below `table` (at `level`), and the tables themselves, but not `table`. Each
+   entry is read before it is written, so after pt_settle plain loads read it right. */
 static void free_subtree(pagetable_t table, int level) {
+  pt_settle(table);
   for (int i = 0; i < 512; i++) {
-    pte_t pte = pt_read(&table[i]);
+    pte_t pte = table[i];
     if (!(pte & PTE_V)) continue;
     if (level > 0) {
       if (is_leaf(pte)) panic("vm: unexpected user superpage");
@@ -130,8 +133,9 @@ void vm_unmap_user(pagetable_t root, uint64 start, uint64 end) {
 
 /* Copies the subtree under src_table into dst_table (same level): new tables, new frames. */
 static int copy_subtree(pagetable_t src_table, pagetable_t dst_table, int level) {
+  pt_settle(src_table); /* only dst_table is written */
   for (int i = 0; i < 512; i++) {
-    pte_t pte = pt_read(&src_table[i]);
+    pte_t pte = src_table[i];
     if (!(pte & PTE_V)) continue;
     void *page = level > 0 ? (void *)pt_alloc_table() : kalloc();
     if (!page) return -1;

@@ -31,6 +31,11 @@ static uint16 lookaside[LOOKASIDE];          /* open addressing: index + 1 of th
 static struct mmuext_op exts[MAX_EXTS];
 static struct multicall_entry calls[MAX_CALLS];
 static void *deferred[MAX_DEFERRED];         /* table pages to free once the batch is issued */
+/* Which entries the batch writes, per page (pt-pv.h): pt_read probes the lookaside only for
+   those. */
+uint64 pt_slot_page[PT_PAGE_SLOTS];
+uint64 pt_slot_bits[PT_PAGE_SLOTS][8];
+uint8 pt_slot_shared[PT_PAGE_SLOTS];
 static uint64 nupdates, nexts, ncalls, ndeferred, limit = MAX_BATCH;
 uint64 pt_queued; /* nupdates, for pt_read's fast path */
 static int relaxed; /* the batch makes a kernel page writable again: flush the TLB with it */
@@ -55,6 +60,12 @@ static void issue(void) {
     if ((int64)calls[i].result < 0) panic("pv: batched hypercall %lu (op %lu) failed (%ld)", i, calls[i].op, (int64)calls[i].result);
   for (uint64 i = 0; i < nupdates; i++)
     for (uint64 h = hash(update_va[i]); lookaside[h]; h = (h + 1) & (LOOKASIDE - 1)) lookaside[h] = 0;
+  for (uint64 i = 0; i < PT_PAGE_SLOTS; i++)
+    if (pt_slot_page[i]) {
+      pt_slot_page[i] = 0;
+      pt_slot_shared[i] = 0;
+      for (int w = 0; w < 8; w++) pt_slot_bits[i][w] = 0;
+    }
   nupdates = nexts = ncalls = pt_queued = 0;
   uint64 n = ndeferred;
   ndeferred = 0;
@@ -94,6 +105,10 @@ void pt_write(pte_t *p, pte_t v) {
   uint64 h = hash(p);
   while (lookaside[h] && update_va[lookaside[h] - 1] != p) h = (h + 1) & (LOOKASIDE - 1);
   lookaside[h] = (uint16)(i + 1);
+  uint64 page = (uint64)p >> PAGE_SHIFT, s = page % PT_PAGE_SLOTS, n = ((uint64)p >> 3) & 511;
+  if (!pt_slot_page[s]) pt_slot_page[s] = page;
+  if (pt_slot_page[s] == page) pt_slot_bits[s][n / 64] |= 1UL << (n % 64);
+  else pt_slot_shared[s] = 1;
 }
 
 pte_t pt_read_queued(const pte_t *p) {

@@ -32,8 +32,27 @@ static inline uint64 pv_addr_of_mfn(uint64 mfn) {
   return RAM_BASE + ((uint64)pv_m2p[i] << PAGE_SHIFT);
 }
 
-static inline pte_t pt_read(const pte_t *p) { return pt_queued ? pt_read_queued(p) : *p; }
+/* Which entries the batch writes: a direct-mapped cache of pages, each with a bitmap of its 512
+   entries, so a read of an entry the batch does not write is a load. A page that finds its slot
+   taken marks the slot shared, and reads of pages mapping there probe the lookaside. */
+#define PT_PAGE_SLOTS 16
+extern uint64 pt_slot_page[PT_PAGE_SLOTS];
+extern uint64 pt_slot_bits[PT_PAGE_SLOTS][8];
+extern uint8 pt_slot_shared[PT_PAGE_SLOTS];
+
+static inline pte_t pt_read(const pte_t *p) {
+  if (!pt_queued) return *p;
+  uint64 page = (uint64)p >> PAGE_SHIFT, s = page % PT_PAGE_SLOTS, n = ((uint64)p >> 3) & 511;
+  if (pt_slot_page[s] == page ? !(pt_slot_bits[s][n / 64] >> (n % 64) & 1) : !pt_slot_shared[s]) return *p;
+  return pt_read_queued(p);
+}
 void pt_write(pte_t *p, pte_t v);
+void pt_commit(void);
+/* A table the batch writes is committed first: then its entries are plain loads until written. */
+static inline void pt_settle(const pte_t *table) {
+  uint64 page = (uint64)table >> PAGE_SHIFT, s = page % PT_PAGE_SLOTS;
+  if (pt_queued && (pt_slot_page[s] == page || pt_slot_shared[s])) pt_commit();
+}
 static inline pte_t pt_make(uint64 pa, uint64 flags) { return pv_mfn(pa) << PTE_PPN_SHIFT | flags; }
 static inline uint64 pt_addr(pte_t pte) { return pv_addr_of_mfn((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK); }
 pagetable_t pt_alloc_table(void);
