@@ -28,18 +28,27 @@ function reportDone(caller: Caller, pdone: bigint, done: number, rc: number): nu
   return caller.access.write(pdone, b.bytes) ? rc : err('EFAULT');
 }
 
-/** HYPERVISOR_mmu_update(reqs, count, success_count, foreigndom). */
-export function mmuUpdate(hv: Hypervisor, caller: Caller, [reqs, count, pdone, foreign]: bigint[]): number {
+/**
+ * The common shape of mmu_update and mmuext_op: the target domain, the requests copied out of the
+ * caller's memory, carried out in order by `one` until one fails, the count written back.
+ */
+function runRequests(hv: Hypervisor, caller: Caller, [reqs, count, pdone, foreign]: bigint[], size: number,
+  one: (owner: number, r: Fields, at: number) => number): number {
   const owner = hv.target(caller, Number(foreign & 0xffffn));
   if (owner === undefined || owner === 0) return err('ESRCH');
-  const r = copyRecords(caller, reqs, count, MMU_UPDATE_SIZE);
+  const r = copyRecords(caller, reqs, count, size);
   if (typeof r === 'number') return r;
   let done = 0, rc = 0;
   for (; done < Number(count); done++) {
-    rc = oneUpdate(hv, owner, r.u64(done * MMU_UPDATE_SIZE), r.u64(done * MMU_UPDATE_SIZE + 8));
+    rc = one(owner, r, done * size);
     if (rc !== 0) break;
   }
   return reportDone(caller, pdone, done, rc);
+}
+
+/** HYPERVISOR_mmu_update(reqs, count, success_count, foreigndom). */
+export function mmuUpdate(hv: Hypervisor, caller: Caller, args: bigint[]): number {
+  return runRequests(hv, caller, args, MMU_UPDATE_SIZE, (owner, r, at) => oneUpdate(hv, owner, r.u64(at), r.u64(at + 8)));
 }
 
 function oneUpdate(hv: Hypervisor, owner: number, ptr: bigint, val: bigint): number {
@@ -61,18 +70,8 @@ function oneUpdate(hv: Hypervisor, owner: number, ptr: bigint, val: bigint): num
 }
 
 /** HYPERVISOR_mmuext_op(ops, count, success_count, foreigndom). */
-export function mmuextOp(hv: Hypervisor, caller: Caller, [ops, count, pdone, foreign]: bigint[]): number {
-  const owner = hv.target(caller, Number(foreign & 0xffffn));
-  if (owner === undefined || owner === 0) return err('ESRCH');
-  const r = copyRecords(caller, ops, count, MMUEXT_OP_SIZE);
-  if (typeof r === 'number') return r;
-  let done = 0, rc = 0;
-  for (; done < Number(count); done++) {
-    const o = done * MMUEXT_OP_SIZE;
-    rc = oneExtOp(hv, owner, r.u32(o), r.u64(o + 8), r.u64(o + 16));
-    if (rc !== 0) break;
-  }
-  return reportDone(caller, pdone, done, rc);
+export function mmuextOp(hv: Hypervisor, caller: Caller, args: bigint[]): number {
+  return runRequests(hv, caller, args, MMUEXT_OP_SIZE, (owner, r, at) => oneExtOp(hv, owner, r.u32(at), r.u64(at + 8), r.u64(at + 16)));
 }
 
 function oneExtOp(hv: Hypervisor, owner: number, cmd: number, arg1: bigint, arg2: bigint): number {
