@@ -38,7 +38,8 @@ export const MMU_UPDATE_SIZE = 16;
  * mmuext_op: struct mmuext_op { unsigned int cmd; union { xen_pfn_t mfn; unsigned long
  * linear_addr; } arg1; union { unsigned int nr_ents; ... } arg2; } = 24 bytes (cmd at 0, arg1 at
  * 8, arg2 at 16). RV64 Sv39 has three levels: L1 is the leaf level, L3 the root; PIN_L4 is refused.
- * NEW_BASEPTR's arg2 carries the ASID (x86 has none; adaptation).
+ * NEW_BASEPTR's arg2 carries the ASID, and TLB_FLUSH_*'s arg2, when not 0, ASID + 1 to flush that
+ * ASID only (x86 has no ASIDs; adaptations).
  */
 export const MMUEXT = {
   PIN_L1_TABLE: 0, PIN_L2_TABLE: 1, PIN_L3_TABLE: 2, PIN_L4_TABLE: 3, UNPIN_TABLE: 4,

@@ -83,12 +83,24 @@ function oneExtOp(hv: Hypervisor, owner: number, cmd: number, arg1: bigint, arg2
     case MMUEXT.UNPIN_TABLE: return f.unpin(arg1, owner);
     case MMUEXT.NEW_BASEPTR: return newBase(hv, owner, arg1, arg2);
     case MMUEXT.TLB_FLUSH_LOCAL: case MMUEXT.TLB_FLUSH_MULTI: case MMUEXT.TLB_FLUSH_ALL:
+      // RV64: arg2 = ASID + 1 flushes that ASID's non-global entries only, as SFENCE.VMA x0, asid.
+      if (arg2 !== 0n) return flushAsid(hv, owner, arg2 - 1n);
+      f.flushTlb();
+      return 0;
     case MMUEXT.INVLPG_LOCAL: case MMUEXT.INVLPG_MULTI: case MMUEXT.INVLPG_ALL:
       // One hart, and no page-scoped flush from the host: every flush is a full one (counted as such).
       f.flushTlb();
       return 0;
     default: return err('ENOSYS');
   }
+}
+
+/** An ASID-scoped flush: the host ASID standing for the guest's. It is not a full flush: it does not make retyping safe. */
+function flushAsid(hv: Hypervisor, owner: number, asid: bigint): number {
+  const d = hv.domains.get(owner);
+  if (!d || asid >= ASID_LIMIT) return err('EINVAL');
+  hv.machine.flushTlbTag({ virt: false, asid: d.hostAsid(hv.host, Number(asid)) });
+  return 0;
 }
 
 /** MMUEXT_NEW_BASEPTR: an L3 table of the domain becomes its vCPU's root, with the guest's ASID in arg2 (a host ASID on the hart). */

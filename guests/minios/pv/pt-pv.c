@@ -156,10 +156,10 @@ void pt_set_root(pagetable_t root, uint64 asid) {
   pt_commit();
 }
 
-/* The hypervisor offers local flushes of everything or of one page, not of one ASID. */
+/* TLB_FLUSH_LOCAL with arg2 = ASID + 1 flushes that ASID only (an RV64 adaptation of the ABI). */
 void pt_flush_tlb_asid(uint64 asid) {
-  (void)asid;
-  pt_flush_tlb_all();
+  queue_ext(MMUEXT_TLB_FLUSH_LOCAL, 0, asid + 1);
+  pt_commit();
 }
 
 void pt_flush_tlb_all(void) {
