@@ -94,6 +94,7 @@ function printVmStats(machine: Machine, vm: Vm, seconds: number): void {
   t.push(['instructions emulated', n(s.emulated)], ['traps reflected into the guest', n(s.reflected)]);
   t.push(['guest page-table writes trapped', n(s.ptWrites)], ['hidden faults (shadow fills)', n(s.hiddenFaults)]);
   t.push(['shadow PTE updates', n(s.shadowUpdates)], ['guest PTEs read by the VMM', n(s.guestWalkRefs)], ['TLB flushes by the VMM', n(s.vmmFlushes)]);
+  t.push(['guest PTEs validated (PV mmu_update)', n(s.validatedPtes)]);
   t.push(['world switches', n(s.switches)], ['shadow reclaims (VMM pool full)', n(s.shadowReclaims)], ['VMM pages used (peak / reserved)', `${n(vm.vmm.peak)} / ${n(vm.vmm.pages)}`]);
   t.push(['console bytes (kept / dropped)', `${n(vm.consoleLog.total - vm.consoleLog.dropped)} / ${n(vm.consoleLog.dropped)}`]);
   t.push(['page walks / references', `${n(c.walks as bigint)} / ${n(c.walkRefs as bigint)} (G-stage ${n(c.walkRefsG as bigint)})`]);
