@@ -9,7 +9,7 @@ import {
   S_virt, S_mideleg, S_tlbTagged, S_cnt_tlbFlushAll, S_cnt_tlbFlushRecycle,
 } from './gen/layout';
 import { MSTATUS_RESET, MISA_RESET, PRV_M, ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH, MIDELEG_WRITABLE, HS_FORCED_DELEG, HGATP_VMID_MASK } from './cpu/defs';
-import { setReg, inc64, beginChunk } from './state';
+import { setReg, inc64, beginChunk, raise } from './state';
 import { mtime, setMtime } from './dev/clint';
 import { expandCompressed } from './cpu/rvc';
 import { run as interpret } from './cpu/interpreter';
@@ -20,13 +20,13 @@ import { fastFlush, ALL_REGIMES } from './mmu/fast-tlb';
 import { walk, WALK_OK, walkPa, walkRefs, walkRefsG, walkLevel, walkPte, faultGpa, faultImplicit } from './mmu/walk';
 import { csrPeek, csrPeekValue, csrPoke } from './cpu/csr';
 import { decodedFlushAll, codeWritten, scratchInit } from './cpu/decoded-cache';
-import { refreshAlign } from './cpu/trap';
+import { refreshAlign, takeTrap } from './cpu/trap';
 import { uartReset } from './dev/uart';
 import { plicReset } from './dev/plic';
 import { pageFlagsAddr, FLAG_WATCHED, FLAG_CODE, ramContains } from './mem/bus';
 import { markWritten, dirtyLog, dirtyReadAndClear } from './mem/dirty-log';
 import { setAbsent, absentPages, isAbsent, dropAbsentCopies } from './mem/absent';
-import { MSTATUS_SUM, MSTATUS_MXR } from './cpu/defs';
+import { MSTATUS_SUM, MSTATUS_MXR, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS } from './cpu/defs';
 
 export const LAYOUT_VERSION: i32 = 1;
 
@@ -130,6 +130,17 @@ export function mmioComplete(value: u64): void {
   store<u64>(S_cnt_cycles, load<u64>(S_cnt_cycles) + 1);
   const m = S_cnt_instretByMode + (<usize>load<u64>(S_priv) << 3);
   store<u64>(m, load<u64>(m) + 1);
+}
+
+/**
+ * Ends an MMIO exit that no host device claims as the access fault the access raises without MMIO
+ * exits: taken at once (exit controls do not apply, the host is already handling this access),
+ * with tval the access's virtual address, which the host computes from the instruction.
+ */
+export function mmioFault(tval: u64): void {
+  const cause = load<u64>(S_mmioIsStore) != 0 ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS;
+  raise(cause, tval);
+  takeTrap(<u64>cause, tval, load<u64>(S_pc), false);
 }
 
 // --- CSRs from the host ---

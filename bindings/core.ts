@@ -19,6 +19,7 @@ export interface CoreExports {
   run(budget: number): number;
   hostWrote(pa: bigint, len: bigint): void;
   mmioComplete(value: bigint): void;
+  mmioFault(tval: bigint): void;
   csrRead(csr: number): bigint;
   csrExists(csr: number): number;
   csrWrite(csr: number, v: bigint): number;

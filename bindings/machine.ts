@@ -146,6 +146,8 @@ export class Machine {
 
   /** Completes an MMIO exit (the value of a load; ignored for a store); the instruction retires. */
   completeMmio(value = 0n): void { this.core.mmioComplete(BigInt.asUintN(64, value)); }
+  /** Ends an MMIO exit as an access fault (no device there): `tval` is the access's virtual address. */
+  faultMmio(tval: bigint): void { this.core.mmioFault(BigInt.asUintN(64, tval)); }
 
   /** Resets the hart to M-mode at `pc`; RAM is kept. */
   reset(pc: bigint = RAM_BASE): void { this.core.reset(pc); }
@@ -205,6 +207,11 @@ export class Machine {
   /** The CLINT's mtimecmp (all ones: no timer interrupt). */
   set timerCompare(v: bigint) { this.core.setTimerCompare(BigInt.asUintN(64, v)); }
   get timerCompare(): bigint { return this.word('mtimecmp'); }
+  /** Moves mtime forward to `t` (never back): time passing for an idle hart, as WFI's skip does. */
+  advanceTime(t: bigint): void {
+    const now = this.time;
+    if (t > now) this.setWord('mtimeOffset', this.word('mtimeOffset') + (t - now));
+  }
 
   /** Physical addresses of the HTIF words (from the image's symbols). */
   setHtif(tohost?: bigint, fromhost?: bigint): void {

@@ -1,10 +1,11 @@
-/* Kernel console: formatted output one character at a time through sbi_console_putchar. Output
-   is unbuffered, so everything printed before a panic or a hang is visible. */
+/* Kernel console: formatted output one character at a time through the platform's console
+   (platform.h). Output is unbuffered here, so everything printed before a panic or a hang is
+   visible (a platform that buffers flushes at every newline and at shutdown). */
 #include <stdarg.h>
 #include "console.h"
-#include "sbi.h"
+#include "platform.h"
 
-void kputc(char c) { sbi_console_putchar(c); }
+void kputc(char c) { platform_putc(c); }
 
 void kputs(const char *s) {
   while (*s) kputc(*s++);
@@ -73,5 +74,5 @@ void panic(const char *fmt, ...) {
   vkprintf(fmt, ap);
   va_end(ap);
   kputc('\n');
-  sbi_shutdown(1);
+  platform_shutdown(1);
 }

@@ -5,6 +5,7 @@
 #include "kalloc.h"
 #include "console.h"
 #include "memlayout.h"
+#include "pt.h"
 #include "string.h"
 
 #define MAX_PAGES ((KERNEL_MEM_END - RAM_BASE) / PAGE_SIZE)
@@ -44,6 +45,7 @@ void kalloc_init(uint64 start, uint64 end) {
 
 void *kalloc(void) {
   struct free_page *f = free_list;
+  if (!f && pt_reclaim()) f = free_list; /* PV: page tables freed in a batch not yet issued */
   if (!f) return NULL;
   free_list = f->next;
   free_count--;

@@ -2,18 +2,18 @@
    with the requested runs as its arguments, the tick started, and the scheduler takes over. The
    machine halts when init exits. Everything printed is the same on every machine and run. */
 #include "main.h"
+#include "blk.h"
 #include "bootargs.h"
 #include "console.h"
 #include "exec.h"
 #include "kalloc.h"
+#include "net.h"
 #include "memlayout.h"
-#include "sbi.h"
+#include "platform.h"
 #include "sched.h"
 #include "timer.h"
 #include "userimg.h"
 #include "vm.h"
-
-extern char __kernel_end[];
 
 static struct bootargs boot_args;
 static uint64 free_pages_before_init;
@@ -34,12 +34,15 @@ static void start_init(void) {
 }
 
 void kmain(void) {
+  platform_init();
   kputs("minios: booting\n");
   userimg_init();
-  if (bootargs_parse(&boot_args) < 0) sbi_shutdown(1);
+  if (bootargs_parse(&boot_args) < 0) platform_shutdown(1);
   print_plan(&boot_args);
-  kalloc_init((uint64)__kernel_end, KERNEL_MEM_END);
+  kalloc_init(platform_mem_start(), KERNEL_MEM_END);
   vm_init();
+  blk_init(); /* the block device, if the machine has one */
+  net_init(); /* and the network device */
   free_pages_before_init = kalloc_free_pages();
   start_init();
   timer_start(boot_args.tick);
@@ -50,13 +53,14 @@ void kernel_halt(struct proc *init) {
   int status = init->exit_status;
   vm_activate(vm_kernel_root(), 0); /* init's root table is about to be freed */
   proc_free(init);
+  vm_commit(); /* PV: the freed tables come back once their unmapping is issued */
   uint64 free_pages = kalloc_free_pages();
   if (free_pages != free_pages_before_init)
     panic("%ld pages leaked", (int64)(free_pages_before_init - free_pages));
   if (status != 0) {
     kprintf("minios: init failed with status %d\n", status);
-    sbi_shutdown(1);
+    platform_shutdown(1);
   }
   kputs("minios: halt\n");
-  sbi_shutdown(0);
+  platform_shutdown(0);
 }

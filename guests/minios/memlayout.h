@@ -17,6 +17,12 @@
 #define KERNEL_BASE 0x80200000UL
 #define KERNEL_MEM_END (RAM_BASE + (32UL << 20))
 
+/* QEMU virt's eight virtio-mmio transports (native kernel only: the block device), and where the
+   kernel maps them: at the top of its own gigabyte, as their physical addresses are user ones. */
+#define VIRTIO_MMIO_START 0x10001000UL
+#define VIRTIO_MMIO_END 0x10009000UL
+#define VIRTIO_MMIO_VA 0xbff01000UL
+
 /* User virtual addresses (all below the kernel's identity mapping, in the first 1 GiB, so one
    root page-table entry covers a whole user address space):
      USER_BASE     the user image (text, rodata, data, bss), then the heap growing up (sbrk)

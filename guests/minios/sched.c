@@ -4,6 +4,7 @@
 #include "sched.h"
 #include "console.h"
 #include "main.h"
+#include "platform.h"
 #include "riscv.h"
 #include "timer.h"
 #include "vm.h"
@@ -25,14 +26,14 @@ static struct proc *pick_next(void) {
   return NULL;
 }
 
-/* Nothing is runnable: the hart waits for the timer, the only interrupt, in WFI (a hypervisor
-   can give the CPU to another VM meanwhile). The kernel runs with SIE = 0, so the interrupt is not
-   taken: WFI returns once it is pending, and the scheduler handles it here. With no process
-   asleep nothing can ever become runnable (wait() only blocks on a child that can run). */
+/* Nothing is runnable: the hart waits for the timer (platform_idle: WFI, or the hypervisor's
+   SCHEDOP_block; a hypervisor can give the CPU to another VM meanwhile). The kernel runs with
+   SIE = 0, so the interrupt is not taken: the wait ends once it is pending, and the platform
+   handles it there. With no process asleep nothing can ever become runnable (wait() only blocks
+   on a child that can run). */
 static void idle(void) {
   if (proc_next_wakeup() == ~0UL) panic("no runnable process");
-  wfi();
-  if (csr_read(sip) & SIE_STIE) timer_interrupt();
+  platform_idle();
 }
 
 void scheduler(void) {

@@ -12,7 +12,10 @@
 #define SYS_sbrk 7    /* sbrk(increment) -> the old end of the heap */
 #define SYS_yield 8   /* yield() -> 0 */
 #define SYS_exec 9    /* exec(name, argv) -> does not return on success */
+#define SYS_blkread 10 /* blkread(sector, count 1..8, buf) -> 0; reads count 512-byte sectors */
 #define SYS_sleep 11  /* sleep(duration in time units) -> 0; -1 if the wake-up time overflows */
-#define NSYSCALLS 12
+#define SYS_netsend 12 /* netsend(frame, len) -> 0; one Ethernet frame (the source MAC is the NIC's) */
+#define SYS_netrecv 13 /* netrecv(buf of 1514 bytes) -> the frame's length; waits for one */
+#define NSYSCALLS 14
 
 #endif

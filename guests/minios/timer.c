@@ -1,29 +1,28 @@
-/* The timer: the scheduler tick and sleeping processes share the one SBI timer, armed for
-   whichever comes first. The tick period counts from when a tick is handled, not from the
+/* The timer: the scheduler tick and sleeping processes share the platform's one-shot timer
+   (platform.h: the SBI's or the hypervisor's), armed for whichever comes first. The tick period counts from when a tick is handled, not from the
    previous deadline, so a slow tick (a busy hypervisor) never makes ticks pile up. */
 #include "timer.h"
 #include "proc.h"
+#include "platform.h"
 #include "riscv.h"
-#include "sbi.h"
 
 #define NEVER (~0UL)
 
 static uint64 tick_period;
 static uint64 next_tick = NEVER;
 
-/* Programs the SBI timer for the earliest of the next tick and the sleepers' wake-up times
-   (set_timer also clears a pending timer interrupt). */
+/* Programs the timer for the earliest of the next tick and the sleepers' wake-up times (which
+   also clears a pending timer interrupt). */
 static void arm(void) {
   uint64 deadline = next_tick, wake = proc_next_wakeup();
   if (wake < deadline) deadline = wake;
-  sbi_set_timer(deadline);
+  platform_set_timer(deadline);
 }
 
 void timer_start(uint64 period) {
   tick_period = period;
   if (period) next_tick = read_time() + period;
   arm();
-  csr_set(sie, SIE_STIE);
 }
 
 int timer_interrupt(void) {

@@ -6,8 +6,8 @@
 #include "proc.h"
 #include "riscv.h"
 #include "sched.h"
+#include "platform.h"
 #include "syscall.h"
-#include "timer.h"
 
 #define KILLED_STATUS -1
 
@@ -29,9 +29,11 @@ static const char *exception_name(uint64 cause) {
   }
 }
 
+/* The platform's interrupts: a tick (or a sleeper woken) preempts the process. */
 static void interrupt(uint64 cause) {
-  if (cause != (SCAUSE_INTERRUPT | IRQ_S_TIMER)) panic("unexpected interrupt, scause 0x%lx", cause);
-  if (timer_interrupt()) yield();
+  int r = platform_interrupt(cause);
+  if (r < 0) panic("unexpected interrupt, scause 0x%lx", cause);
+  if (r) yield();
 }
 
 /* Whether stval holds the faulting address. For other exceptions its value is up to the hart

@@ -4,6 +4,7 @@
 
 typedef unsigned char uint8;
 typedef unsigned short uint16;
+typedef short int16;
 typedef unsigned int uint32;
 typedef unsigned long uint64;
 typedef long int64;

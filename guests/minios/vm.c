@@ -1,137 +1,111 @@
-/* Sv39 page tables.
+/* Sv39 address spaces.
  *
- * The kernel is identity-mapped (virtual = physical) from KERNEL_BASE to KERNEL_MEM_END: its image
- * with 4 KiB pages and W^X permissions (text R-X, rodata R--, data RW-), the rest of its memory
- * with 2 MiB megapages where alignment allows. All kernel PTEs are global and lack U. The kernel
- * tables below the root are built once and shared: every address space's root points at them, so
- * the kernel keeps running across satp switches and a trap needs no trampoline.
+ * The kernel's mapping (kmap.c, or the PV domain builder's) is shared: every address space's root
+ * points at the kernel's tables below the root, so the kernel keeps running across satp switches
+ * and a trap needs no trampoline.
  *
  * User address spaces live in the first GiB (root entry 0, see memlayout.h), with 4 KiB pages.
  * A and D are set in every leaf PTE: minios does not track accesses, and hardware that raises page
  * faults for clear A/D bits (Svade, vmlab's default) then never faults on them.
+ *
+ * Entries are read and written through pt.h, so the same code runs on bare hardware and as a PV
+ * guest whose writes are batched hypercalls. A table is unlinked from its parent before it is
+ * given back.
  */
 #include "vm.h"
 #include "console.h"
 #include "kalloc.h"
+#include "kmap.h"
 #include "memlayout.h"
 #include "proc.h"
-#include "riscv.h"
+#include "pt.h"
 #include "string.h"
 
-#define PTE_PPN_SHIFT 10
-#define PA_TO_PTE(pa) (((uint64)(pa) >> PAGE_SHIFT) << PTE_PPN_SHIFT)
-#define PTE_TO_PA(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
 #define PTE_LEAF_BITS (PTE_R | PTE_W | PTE_X)
 #define VPN(va, level) (((va) >> (PAGE_SHIFT + 9 * (level))) & 511)
 #define LEVEL_SIZE(level) (1UL << (PAGE_SHIFT + 9 * (level)))
 #define USER_ROOT_ENTRIES (USER_VA_TOP / LEVEL_SIZE(2))
 
-extern char __text_end[], __rodata_end[], __kernel_end[];
-
 static pagetable_t kernel_root;
-static uint64 asid_mask; /* the ASID bits the hart implements */
 static int use_asids;
 
 static int is_leaf(pte_t pte) { return (pte & PTE_LEAF_BITS) != 0; }
 
-/* The PTE for va at `level` (0 = 4 KiB, 1 = 2 MiB), creating the tables above it if `alloc`;
-   NULL if a table is missing (and not created) or a leaf is in the way. */
-static pte_t *walk(pagetable_t root, uint64 va, int level, int alloc) {
+pte_t *vm_walk(pagetable_t root, uint64 va, int level, int alloc) {
   pagetable_t table = root;
   for (int l = 2; l > level; l--) {
     pte_t *pte = &table[VPN(va, l)];
-    if (*pte & PTE_V) {
-      if (is_leaf(*pte)) return NULL;
-      table = (pagetable_t)PTE_TO_PA(*pte);
+    pte_t e = pt_read(pte);
+    if (e & PTE_V) {
+      if (is_leaf(e)) return NULL;
+      table = (pagetable_t)pt_addr(e);
       continue;
     }
     if (!alloc) return NULL;
-    pagetable_t next = kzalloc();
+    pagetable_t next = pt_alloc_table();
     if (!next) return NULL;
-    *pte = PA_TO_PTE(next) | PTE_V;
+    pt_write(pte, pt_make((uint64)next, PTE_V));
     table = next;
   }
   return &table[VPN(va, level)];
 }
 
-/* Identity-maps [start, end) for the kernel, with megapages where alignment allows. */
-static void map_kernel_range(uint64 start, uint64 end, uint64 perm) {
-  for (uint64 a = start; a < end;) {
-    int level = (a % MEGAPAGE_SIZE == 0 && end - a >= MEGAPAGE_SIZE) ? 1 : 0;
-    pte_t *pte = walk(kernel_root, a, level, 1);
-    if (!pte) panic("vm: out of memory for the kernel page tables");
-    if (*pte & PTE_V) panic("vm: kernel address %p mapped twice", (void *)a);
-    *pte = PA_TO_PTE(a) | perm | PTE_G | PTE_A | PTE_D | PTE_V;
-    a += LEVEL_SIZE(level);
-  }
-}
-
-/* Switches to the kernel's table with every ASID bit set and reads back which ones stuck (the
-   architected way to find ASIDLEN). Panics if the hart ignores the write: no Sv39. */
-static void enable_paging(void) {
-  uint64 satp = SATP_MODE_SV39 | PA_TO_PTE(kernel_root) >> PTE_PPN_SHIFT;
-  csr_write(satp, satp | SATP_ASID_MASK << SATP_ASID_SHIFT);
-  uint64 back = csr_read(satp);
-  if ((back >> 60) != 8) panic("vm: the hart does not implement Sv39");
-  asid_mask = back >> SATP_ASID_SHIFT & SATP_ASID_MASK;
-  use_asids = asid_mask >= NPROC; /* ASIDs 1..NPROC, 0 for the kernel's own table */
-  csr_write(satp, satp);
-  sfence_vma_all();
-}
-
 void vm_init(void) {
-  kernel_root = kzalloc();
-  if (!kernel_root) panic("vm: no memory for the kernel root table");
-  uint64 text_end = (uint64)__text_end, rodata_end = (uint64)__rodata_end;
-  map_kernel_range(KERNEL_BASE, text_end, PTE_R | PTE_X);
-  map_kernel_range(text_end, rodata_end, PTE_R);
-  map_kernel_range(rodata_end, KERNEL_MEM_END, PTE_R | PTE_W);
-  enable_paging();
+  uint64 asid_mask;
+  kernel_root = kmap_init(&asid_mask);
+  use_asids = asid_mask >= NPROC; /* ASIDs 1..NPROC, 0 for the kernel's own table */
 }
 
 pagetable_t vm_kernel_root(void) { return kernel_root; }
 
 pagetable_t vm_create(void) {
-  pagetable_t root = kzalloc();
+  pagetable_t root = pt_alloc_root();
   if (!root) return NULL;
-  for (uint64 i = USER_ROOT_ENTRIES; i < 512; i++) root[i] = kernel_root[i];
+  pt_settle(kernel_root);
+  for (uint64 i = USER_ROOT_ENTRIES; i < 512; i++)
+    if (kernel_root[i]) pt_write(&root[i], kernel_root[i]);
   return root;
 }
 
-/* Frees every page below `table` (at `level`), and the tables themselves, but not `table`. */
+/* Frees every page below `table` (at `level`), and the tables themselves, but not `table`. Each
+   entry is read before it is written, so after pt_settle plain loads read it right. */
 static void free_subtree(pagetable_t table, int level) {
+  pt_settle(table);
   for (int i = 0; i < 512; i++) {
     pte_t pte = table[i];
     if (!(pte & PTE_V)) continue;
-    if (level > 0 && !is_leaf(pte)) {
-      free_subtree((pagetable_t)PTE_TO_PA(pte), level - 1);
-    } else if (level > 0) {
-      panic("vm: unexpected user superpage");
+    if (level > 0) {
+      if (is_leaf(pte)) panic("vm: unexpected user superpage");
+      free_subtree((pagetable_t)pt_addr(pte), level - 1);
+      pt_write(&table[i], 0);
+      pt_free_table((pagetable_t)pt_addr(pte));
+    } else {
+      pt_write(&table[i], 0);
+      kfree((void *)pt_addr(pte));
     }
-    kfree((void *)PTE_TO_PA(pte));
-    table[i] = 0;
   }
 }
 
 void vm_free_user(pagetable_t root) {
   for (uint64 i = 0; i < USER_ROOT_ENTRIES; i++) {
-    if (!(root[i] & PTE_V)) continue;
-    free_subtree((pagetable_t)PTE_TO_PA(root[i]), 1);
-    kfree((void *)PTE_TO_PA(root[i]));
-    root[i] = 0;
+    pte_t pte = pt_read(&root[i]);
+    if (!(pte & PTE_V)) continue;
+    free_subtree((pagetable_t)pt_addr(pte), 1);
+    pt_write(&root[i], 0);
+    pt_free_table((pagetable_t)pt_addr(pte));
   }
 }
 
 void vm_destroy(pagetable_t root) {
   vm_free_user(root);
-  kfree(root);
+  pt_free_root(root);
 }
 
 int vm_map_user(pagetable_t root, uint64 va, void *page, uint64 perm) {
-  pte_t *pte = walk(root, va, 0, 1);
+  pte_t *pte = vm_walk(root, va, 0, 1);
   if (!pte) return -1;
-  if (*pte & PTE_V) panic("vm: user address %p mapped twice", (void *)va);
-  *pte = PA_TO_PTE(page) | perm | PTE_U | PTE_A | PTE_D | PTE_V;
+  if (pt_read(pte) & PTE_V) panic("vm: user address %p mapped twice", (void *)va);
+  pt_write(pte, pt_make((uint64)page, perm | PTE_U | PTE_A | PTE_D | PTE_V));
   return 0;
 }
 
@@ -149,26 +123,28 @@ int vm_alloc_user(pagetable_t root, uint64 start, uint64 end, uint64 perm) {
 
 void vm_unmap_user(pagetable_t root, uint64 start, uint64 end) {
   for (uint64 va = start; va < end; va += PAGE_SIZE) {
-    pte_t *pte = walk(root, va, 0, 0);
-    if (!pte || !(*pte & PTE_V)) panic("vm: unmapping unmapped user address %p", (void *)va);
-    kfree((void *)PTE_TO_PA(*pte));
-    *pte = 0;
+    pte_t *pte = vm_walk(root, va, 0, 0);
+    pte_t e = pte ? pt_read(pte) : 0;
+    if (!(e & PTE_V)) panic("vm: unmapping unmapped user address %p", (void *)va);
+    pt_write(pte, 0);
+    kfree((void *)pt_addr(e));
   }
 }
 
 /* Copies the subtree under src_table into dst_table (same level): new tables, new frames. */
 static int copy_subtree(pagetable_t src_table, pagetable_t dst_table, int level) {
+  pt_settle(src_table); /* only dst_table is written */
   for (int i = 0; i < 512; i++) {
     pte_t pte = src_table[i];
     if (!(pte & PTE_V)) continue;
-    void *page = level > 0 ? kzalloc() : kalloc();
+    void *page = level > 0 ? (void *)pt_alloc_table() : kalloc();
     if (!page) return -1;
     if (level > 0) {
-      dst_table[i] = PA_TO_PTE(page) | PTE_V;
-      if (copy_subtree((pagetable_t)PTE_TO_PA(pte), page, level - 1) < 0) return -1;
+      pt_write(&dst_table[i], pt_make((uint64)page, PTE_V));
+      if (copy_subtree((pagetable_t)pt_addr(pte), page, level - 1) < 0) return -1;
     } else {
-      memcpy(page, (void *)PTE_TO_PA(pte), PAGE_SIZE);
-      dst_table[i] = PA_TO_PTE(page) | (pte & ((1UL << PTE_PPN_SHIFT) - 1));
+      memcpy(page, (void *)pt_addr(pte), PAGE_SIZE);
+      pt_write(&dst_table[i], pt_make((uint64)page, pte & ((1UL << 10) - 1)));
     }
   }
   return 0;
@@ -177,34 +153,39 @@ static int copy_subtree(pagetable_t src_table, pagetable_t dst_table, int level)
 /* On failure the partial copy stays in dst, where vm_destroy(dst) frees it. */
 int vm_copy_user(pagetable_t src, pagetable_t dst) {
   for (uint64 i = 0; i < USER_ROOT_ENTRIES; i++) {
-    if (!(src[i] & PTE_V)) continue;
-    pagetable_t table = kzalloc();
+    pte_t pte = pt_read(&src[i]);
+    if (!(pte & PTE_V)) continue;
+    pagetable_t table = pt_alloc_table();
     if (!table) return -1;
-    dst[i] = PA_TO_PTE(table) | PTE_V;
-    if (copy_subtree((pagetable_t)PTE_TO_PA(src[i]), table, 1) < 0) return -1;
+    pt_write(&dst[i], pt_make((uint64)table, PTE_V));
+    if (copy_subtree((pagetable_t)pt_addr(pte), table, 1) < 0) return -1;
   }
   return 0;
 }
 
 uint64 vm_user_pa(pagetable_t root, uint64 va, uint64 perm) {
   if (va >= USER_VA_TOP) return 0;
-  pte_t *pte = walk(root, va, 0, 0);
+  pt_commit(); /* the caller is about to use the mapping through the hart */
+  pte_t *pte = vm_walk(root, va, 0, 0);
   if (!pte) return 0;
+  pte_t e = pt_read(pte);
   uint64 need = PTE_V | PTE_U | perm;
-  if ((*pte & need) != need) return 0;
-  return PTE_TO_PA(*pte) | (va & (PAGE_SIZE - 1));
+  if ((e & need) != need) return 0;
+  return pt_addr(e) | (va & (PAGE_SIZE - 1));
 }
 
 uint64 vm_asid_for_slot(int slot) { return use_asids ? (uint64)slot + 1 : 0; }
 
 void vm_activate(pagetable_t root, uint64 asid) {
-  csr_write(satp, SATP_MODE_SV39 | asid << SATP_ASID_SHIFT | (uint64)root >> PAGE_SHIFT);
-  if (!use_asids) sfence_vma_all();
+  pt_set_root(root, asid);
+  if (!use_asids) pt_flush_tlb_all();
 }
 
 void vm_flush_asid(uint64 asid) {
   if (use_asids)
-    sfence_vma_asid(asid);
+    pt_flush_tlb_asid(asid);
   else
-    sfence_vma_all();
+    pt_flush_tlb_all();
 }
+
+void vm_commit(void) { pt_commit(); }

@@ -14,6 +14,9 @@
 #define PTE_D (1UL << 7)
 
 void vm_init(void);
+/* The PTE for va at `level` (0 = 4 KiB, 1 = 2 MiB), creating the tables above it if `alloc`;
+   NULL if a table is missing (and not created) or a leaf is in the way. */
+pte_t *vm_walk(pagetable_t root, uint64 va, int level, int alloc);
 pagetable_t vm_kernel_root(void);
 
 /* Address spaces: a root table whose kernel entries point at the shared kernel tables. */
@@ -34,5 +37,7 @@ uint64 vm_user_pa(pagetable_t root, uint64 va, uint64 perm);
 uint64 vm_asid_for_slot(int slot);
 void vm_activate(pagetable_t root, uint64 asid);
 void vm_flush_asid(uint64 asid); /* after changing or replacing the mappings of that ASID */
+/* Every mapping change so far takes effect (PV: the batched updates are issued). */
+void vm_commit(void);
 
 #endif

@@ -9,6 +9,7 @@
  * writes to translated code invalidate it; store sites that keep faulting on shadowed page
  * tables are retranslated into callouts (adaptive binary translation).
  */
+import { emulateMmio, isDevice } from '../vmm/mmio.js';
 import type { ExitRecord } from '../../bindings/exit.js';
 import type { LoadedImage } from '../loader/index.js';
 import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES } from '../vmm/csr.js';
@@ -176,6 +177,9 @@ export class BinaryTranslation implements Strategy, BtCore {
     switch (r.kind) {
       case 'filled': vm.stats.exit('hidden-fault'); return RESUME;
       case 'guest': return this.reflect(vm, g, 'guest-fault', r.cause, tval, guestPc);
+      case 'unmapped': // an emulated device's register (the load or store runs unchanged in the cache), or nothing there
+        if (type !== FETCH && isDevice(vm, r.gpa)) return emulateMmio(m, vm, exit, r.gpa);
+        return this.reflect(vm, g, 'guest-fault', r.cause, tval, guestPc);
       case 'pt-write': {
         const verdict = unit === undefined ? 'trap' : g.sites.trapped(guestPc);
         let faulted = false; // the store's other part may fault: the guest's exception, nothing more to do here

@@ -9,7 +9,7 @@ import { DEFAULT_COST, withOverrides, parseAssignment, CostError, type CostModel
 import { WORKLOADS, workload } from '../compare/workloads.js';
 import { GUEST_RAM, type Hardware, type RunResult } from '../compare/run.js';
 import { buildRows } from '../compare/report.js';
-import { planCells, imageRef, type CompareCell } from '../compare/cell.js';
+import { planCells, imageRef, type CompareCell, type ImageRef } from '../compare/cell.js';
 import { FORMATS, type FormatName } from '../compare/formats/index.js';
 import { chartSvg } from '../compare/chart.js';
 import { runSweep } from '../sweep/pool.js';
@@ -18,6 +18,8 @@ import { guestImage } from '../package-files.js';
 import { readJsonLines, jsonLines } from './json-lines.js';
 
 export const DEFAULT_IMAGE = guestImage('minios.elf');
+/** The kernel the pv strategy runs: minios ported to the hypervisor of src/pv. */
+export const DEFAULT_PV_IMAGE = guestImage('minios-pv.elf');
 
 export interface CompareOptions {
   workloads: string[];
@@ -31,6 +33,8 @@ export interface CompareOptions {
   set?: string[];
   count?: string[];
   image?: string;
+  /** The PV kernel the pv strategy runs (default guests/build/minios-pv.elf). */
+  pvImage?: string;
   walkCaches?: { pwc: boolean; ntlb: boolean };
   profile?: HartProfile;
   /** Print the cells as JSON Lines instead of running them. */
@@ -43,7 +47,9 @@ export interface CompareOptions {
 async function cellsOf(opts: CompareOptions): Promise<{ cells: CompareCell[]; cost: CostModel; runs?: RunResult[] }> {
   let cost = DEFAULT_COST;
   if (opts.cost) cost = withOverrides(cost, JSON.parse(readFileSync(opts.cost, 'utf8')));
-  if (opts.set?.length) cost = withOverrides(cost, opts.set.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
+  const params: Record<string, Record<string, string>> = {};
+  const costSets = (opts.set ?? []).filter((a) => !strategyParam(a, params));
+  if (costSets.length) cost = withOverrides(cost, costSets.reduce((o, a) => parseAssignment(a, o), {} as Record<string, unknown>));
   const counts = new Map(opts.workloads.map((w) => [w, workload(w).count]));
   for (const c of opts.count ?? []) {
     const m = /^(\w+)=(\d+)$/.exec(c);
@@ -54,9 +60,15 @@ async function cellsOf(opts: CompareOptions): Promise<{ cells: CompareCell[]; co
   const bytes = readFileSync(path);
   parseImage(bytes, { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) }); // refused here, before any worker starts
   const hardware: Hardware = { walkCaches: opts.walkCaches, profile: opts.profile };
+  const imageOf: Record<string, ImageRef> = {};
+  if (opts.strategies.includes('pv')) {
+    const pvPath = opts.pvImage ?? DEFAULT_PV_IMAGE, pvBytes = readFileSync(pvPath);
+    parseImage(pvBytes, { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
+    imageOf.pv = await imageRef(pvPath, pvBytes);
+  }
   const cells = planCells({
     image: await imageRef(path, bytes), workloads: [...counts].map(([name, count]) => ({ name, count })),
-    strategies: opts.strategies, hardware, cost,
+    strategies: opts.strategies, hardware, cost, imageOf, params,
   });
   return { cells, cost };
 }
@@ -113,3 +125,14 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
 
 export const ALL_WORKLOADS = WORKLOADS.map((w) => w.name);
 export const ALL_STRATEGIES = STRATEGIES;
+
+/**
+ * `--set <strategy>.<key>=value` is a parameter of that strategy (e.g. pv.batch=1, the PV kernel's
+ * batch size), not a cost: recorded in `params`; true when `text` was one.
+ */
+function strategyParam(text: string, params: Record<string, Record<string, string>>): boolean {
+  const m = /^([\w-]+)\.([\w-]+)=(.*)$/.exec(text.trim());
+  if (!m || !(STRATEGIES as string[]).includes(m[1])) return false;
+  params[m[1]] = { ...params[m[1]], [m[2]]: m[3] };
+  return true;
+}

@@ -46,8 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(profileOption('the hart\'s ISA profile'))
     .option('--stats', 'print instructions, MIPS, TLB and page-walk counters to stderr')
     .addOption(new Option('--trace <n>', 'print the first n instructions executed to stderr').argParser(parseCount))
-    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, bt, hw-shadow or hw-nested').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
+    .addOption(new Option('--vmm <strategy>', 'boot the image\'s kernel_entry in a VM under a VMM strategy: trap-emulate, bt, hw-shadow, hw-nested or pv (a PV kernel: minios-pv.elf)').argParser((t) => parseList(t, VMM_STRATEGIES, 'strategy')[0]))
     .option('--bootargs <text>', 'with --vmm: the guest\'s boot arguments (minios_bootargs), e.g. "fork=100"')
+    .option('--disk <file>', 'a raw disk image: a virtio-blk device at 0x10001000 (with --vmm pv: the block split driver\'s backend)')
     .action(async (file: string, opts) => {
       if (opts.bootargs !== undefined && !opts.vmm) { process.stderr.write('vmlab: --bootargs needs --vmm\n'); code = 2; return; }
       code = opts.vmm ? await runVmCommand(file, opts) : await runCommand(file, opts);
@@ -64,9 +65,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--plot <file.svg>', 'also write a bar chart of performance vs native per workload and strategy (SVG)')
     .addOption(new Option('--jobs <n>', 'worker threads running the cells (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
     .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
-    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, translate, exit.<kind> (exit.callout for every callout of bt)')
+    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, translate, validatePte, exit.<kind> (exit.callout for every callout of bt); or a strategy parameter: pv.batch=N')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
+    .option('--pv-image <file>', 'the PV kernel the pv strategy runs (default: guests/build/minios-pv.elf)')
     .addOption(new Option('--walk-caches <list>', 'the host hardware\'s walk accelerators for every run: pwc, ntlb, pwc,ntlb or none').default({ pwc: false, ntlb: false }, 'none').argParser(parseWalkCaches))
     .addOption(profileOption('the hart\'s ISA profile for every run (critical: trap-and-emulate cannot virtualize it)'))
     .option('--plan', 'print the cells (one JSON job description a line) instead of running them: for `vmlab cell` or a job engine')

@@ -10,6 +10,9 @@ import { HostMemory } from '../vmm/frames.js';
 import { Vm, GUEST_RAM_BASE } from '../vmm/vm.js';
 import { runVm } from '../vmm/runner.js';
 import { makeStrategy } from '../compare/run.js';
+import { MmioBus } from '../vdev/bus.js';
+import { VmDma } from '../vdev/dma.js';
+import { openDisk } from './disk.js';
 import type { StrategyName } from '../vmm/strategy.js';
 import { vmStats } from '../vmm/stats.js';
 import { statsTable } from './stats-table.js';
@@ -27,6 +30,8 @@ export interface RunVmCliOptions {
   bootargs?: string;
   maxInsns?: number;
   stats?: boolean;
+  /** A raw disk image: the virtio-blk device (pv: the block split driver's backend). */
+  disk?: string;
 }
 
 export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise<number> {
@@ -46,8 +51,11 @@ export async function runVmCommand(file: string, opts: RunVmCliOptions): Promise
   const host = new HostMemory(machine, VMM_BYTES);
   // The console streams to stdout as the guest prints; the VM keeps only its recent output.
   const vm = new Vm(1, host, opts.mem, { consoleSink: (bytes) => process.stdout.write(bytes) });
+  const disk = opts.disk === undefined ? undefined : openDisk(opts.disk);
+  if (disk instanceof Error) { process.stderr.write(`vmlab: ${disk.message}\n`); return 2; }
+  if (disk && opts.vmm !== 'pv') vm.mmio = new MmioBus(new VmDma(vm.p2m), disk);
   // --stats counts bt's in-TC emulations, which costs each of them five instructions (shown with the count).
-  const strategy = makeStrategy(opts.vmm, { machine, host }, { countEmulations: opts.stats ?? false });
+  const strategy = makeStrategy(opts.vmm, { machine, host, disk }, { countEmulations: opts.stats ?? false });
   try {
     strategy.boot(vm, image);
     if (opts.bootargs !== undefined) {

@@ -7,6 +7,8 @@ import { disassemble } from '../isa/disasm.js';
 import { MachineError, type Machine, type HartProfile } from '../../bindings/machine.js';
 import { machineStats } from '../machine/stats.js';
 import { statsTable } from './stats-table.js';
+import { attachDevices } from '../machine/devices.js';
+import { openDisk } from './disk.js';
 
 export interface RunOptions {
   mem: number;
@@ -18,6 +20,8 @@ export interface RunOptions {
   timebase: 'insn' | 'wall';
   stats?: boolean;
   trace?: number;
+  /** A raw disk image for the virtio-blk device. */
+  disk?: string;
 }
 
 /** Runs the command; returns the process exit code. */
@@ -41,6 +45,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     }
     throw e;
   }
+  const disk = opts.disk === undefined ? undefined : openDisk(opts.disk);
+  if (disk instanceof Error) { process.stderr.write(`vmlab: ${disk.message}\n`); return 2; }
   if (opts.trace) traceInstructions(machine, opts.trace);
   const stdinChunks: Buffer[] = [];
   if (!process.stdin.isTTY) {
@@ -52,6 +58,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     onOutput: (b) => process.stdout.write(b),
     input: () => (stdinChunks.length ? new Uint8Array(stdinChunks.splice(0).flatMap((b) => [...b])) : undefined),
     onSlice: () => new Promise((r) => setImmediate(r)),
+    devices: attachDevices(machine, disk),
   });
   process.stdin.pause();
   if (opts.stats) printStats(machine, result);

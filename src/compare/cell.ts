@@ -5,6 +5,7 @@
  * page's Web Worker, or a task of a distributed job engine (docs/SWEEPS.md).
  */
 import { parseImage } from '../loader/index.js';
+import { HART_PROFILES, type HartProfile } from '../../bindings/machine.js';
 import { GUEST_RAM_BASE } from '../vmm/vm.js';
 import { modelledCycles, withOverrides, DEFAULT_COST, type CostModel, type CycleBreakdown } from '../cost/model.js';
 import { runMeasured, GUEST_RAM, type Hardware, type RunResult } from './run.js';
@@ -30,6 +31,8 @@ export interface CompareCell {
   hardware: Hardware;
   /** The cost model that prices the run. */
   cost: CostModel;
+  /** The strategy's parameters (e.g. pv's `batch`), as `--set pv.batch=N` gives them. */
+  params?: Record<string, string>;
 }
 
 /** What a cell gives back: its run (steady state, counters, guest output) and its modelled cycles. */
@@ -44,20 +47,25 @@ export interface SweepPlan {
   strategies: string[];
   hardware: Hardware;
   cost: CostModel;
+  /** A strategy that runs another kernel (pv runs minios-pv): its image. */
+  imageOf?: Record<string, ImageRef>;
+  /** Parameters of a strategy, by strategy. */
+  params?: Record<string, Record<string, string>>;
 }
 
 /** The cells of a plan, workload by workload, native first within each workload. */
 export function planCells(plan: SweepPlan): CompareCell[] {
   const strategies = ['native', ...plan.strategies.filter((s) => s !== 'native')];
   return plan.workloads.flatMap((w) => strategies.map((strategy) => ({
-    image: plan.image, workload: w.name, count: w.count, strategy, hardware: plan.hardware, cost: plan.cost,
+    image: plan.imageOf?.[strategy] ?? plan.image, workload: w.name, count: w.count, strategy, hardware: plan.hardware, cost: plan.cost,
+    ...(plan.params?.[strategy] ? { params: plan.params[strategy] } : {}),
   })));
 }
 
 /** Runs one cell on the image's bytes (which the caller fetched and checked against `cell.image`). */
 export async function runCell(cell: CompareCell, imageBytes: Uint8Array): Promise<CellResult> {
   const image = parseImage(imageBytes, { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
-  const run = await runMeasured(image, cell.workload, cell.count, cell.strategy, cell.hardware);
+  const run = await runMeasured(image, cell.workload, cell.count, cell.strategy, cell.hardware, { params: cell.params });
   return { ...run, cycles: modelledCycles(run.counts, cell.cost) };
 }
 
@@ -92,8 +100,13 @@ export function parseCell(value: unknown): CompareCell {
   if (typeof o.strategy !== 'string') fail('"strategy" must be a name like "hw-nested"');
   const hw = (o.hardware ?? {}) as Record<string, unknown>;
   const wc = hw.walkCaches as Record<string, unknown> | undefined;
-  if (typeof hw !== 'object' || (wc !== undefined && (typeof wc !== 'object' || wc === null || typeof wc.pwc !== 'boolean' || typeof wc.ntlb !== 'boolean'))) {
-    fail('"hardware" must be { "walkCaches"?: { "pwc": boolean, "ntlb": boolean } }');
+  if (typeof hw !== 'object' || (wc !== undefined && (typeof wc !== 'object' || wc === null || typeof wc.pwc !== 'boolean' || typeof wc.ntlb !== 'boolean')) ||
+    (hw.profile !== undefined && !(HART_PROFILES as readonly unknown[]).includes(hw.profile))) {
+    fail(`"hardware" must be { "walkCaches"?: { "pwc": boolean, "ntlb": boolean }, "profile"?: ${HART_PROFILES.map((p) => `"${p}"`).join(' | ')} }`);
+  }
+  const params = o.params as Record<string, unknown> | undefined;
+  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params) || Object.values(params).some((v) => typeof v !== 'string'))) {
+    fail('"params" must be an object of strings');
   }
   let cost: CostModel;
   try {
@@ -103,6 +116,8 @@ export function parseCell(value: unknown): CompareCell {
   }
   return {
     image: { uri: image.uri as string, sha256: image.sha256 as string }, workload: o.workload as string, count: o.count as number,
-    strategy: o.strategy as string, hardware: wc ? { walkCaches: { pwc: wc.pwc as boolean, ntlb: wc.ntlb as boolean } } : {}, cost,
+    strategy: o.strategy as string, cost,
+    hardware: { ...(wc ? { walkCaches: { pwc: wc.pwc as boolean, ntlb: wc.ntlb as boolean } } : {}), ...(hw.profile ? { profile: hw.profile as HartProfile } : {}) },
+    ...(params ? { params: params as Record<string, string> } : {}),
   };
 }

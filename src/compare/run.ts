@@ -13,6 +13,11 @@ import { TrapEmulate } from '../vmm/strategies/trap-emulate.js';
 import { HwShadow } from '../vmm/strategies/hw-shadow.js';
 import { HwNested } from '../vmm/strategies/hw-nested.js';
 import { BinaryTranslation, type BtOptions } from '../bt/bt.js';
+import { PvStrategy } from '../pv/strategy.js';
+import { MmioBus } from '../vdev/bus.js';
+import { VmDma } from '../vdev/dma.js';
+import { attachDevices, serveMmio } from '../machine/devices.js';
+import { MemoryBlockStore, patternDisk, type BlockStore } from '../vdev/block-store.js';
 import type { RunCounts } from '../cost/model.js';
 import { readCounts, total } from '../cost/counts.js';
 import { bootargs } from './workloads.js';
@@ -47,9 +52,9 @@ const sum = total;
  * the same process creation), so booting the guest kernel, which is not what the microbenchmarks
  * measure, cancels out. The output is the full run's.
  */
-export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}): Promise<RunResult> {
-  const full = await runOne(image, workload, count, strategy, hw);
-  const base = await runOne(image, workload, 0, strategy, hw);
+export async function runMeasured(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}, extras: RunExtras = {}): Promise<RunResult> {
+  const full = await runOne(image, workload, count, strategy, hw, extras);
+  const base = await runOne(image, workload, 0, strategy, hw, extras);
   const d = (a: number, b: number) => Math.max(0, a - b);
   const exits: Record<string, number> = {};
   for (const [k, v] of Object.entries(full.counts.exits)) {
@@ -65,6 +70,7 @@ export async function runMeasured(image: LoadedImage, workload: string, count: n
       instructions: d(c.instructions, b.instructions), walkRefs: d(c.walkRefs, b.walkRefs), tlbFlushes: d(c.tlbFlushes, b.tlbFlushes), exits,
       emulated: d(c.emulated, b.emulated), shadowUpdates: d(c.shadowUpdates, b.shadowUpdates), guestWalkRefs: d(c.guestWalkRefs, b.guestWalkRefs), reflected: d(c.reflected, b.reflected),
       translated: d(c.translated, b.translated),
+      validatedPtes: d(c.validatedPtes ?? 0, b.validatedPtes ?? 0),
     },
     tlb: { hits: d(full.tlb.hits, base.tlb.hits), misses: d(full.tlb.misses, base.tlb.misses) },
     walks: d(full.walks, base.walks),
@@ -80,18 +86,34 @@ export interface Hardware {
   profile?: HartProfile;
 }
 
-/** Runs `workload` `count` times under `strategy` on a fresh machine. */
-export async function runOne(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}): Promise<RunResult> {
+/** What else a run gets: the strategy's parameters, and the disk behind the machine's block device. */
+export interface RunExtras {
+  params?: Record<string, string>;
+  /** Default: the io workload's disk (4 MiB of a fixed pattern, read-only). */
+  disk?: BlockStore;
+}
+
+let patternStore: BlockStore | undefined;
+/** The disk every comparison run has: the same bytes for every strategy, so the io workload's checksum must agree. */
+export function comparisonDisk(): BlockStore {
+  return (patternStore ??= new MemoryBlockStore(patternDisk(4 << 20), true));
+}
+
+/** Runs `workload` `count` times under `strategy` on a fresh machine (with a block device on comparisonDisk()). */
+export async function runOne(image: LoadedImage, workload: string, count: number, strategy: string, hw: Hardware = {}, extras: RunExtras = {}): Promise<RunResult> {
   if (!isStrategyName(strategy)) throw new Error(`unknown strategy "${strategy}" (known: ${STRATEGIES.join(', ')})`);
+  const disk = extras.disk ?? comparisonDisk();
   const args = new TextEncoder().encode(bootargs(workload, count) + '\0');
   const at = image.symbols.get('minios_bootargs');
   if (at === undefined) throw new Error('the guest image has no minios_bootargs symbol');
-  if (strategy === 'native') return runNative(image, at, args, workload, count, hw);
+  if (strategy === 'native') return runNative(image, at, args, workload, count, hw, disk);
   const machine = await Machine.create({ ramBytes: GUEST_RAM + VMM_RAM });
   configureHardware(machine, hw);
   const host = new HostMemory(machine, VMM_RAM);
   const vm = new Vm(1, host, GUEST_RAM);
-  const s = makeStrategy(strategy, { machine, host });
+  const s = makeStrategy(strategy, { machine, host, params: extras.params, disk });
+  // The emulated block device (virtio-mmio) for the fully virtualized guests; the PV guest gets a split driver instead.
+  if (strategy !== 'pv') vm.mmio = new MmioBus(new VmDma(vm.p2m), disk);
   s.boot(vm, image);
   vm.p2m.write(at, args);
   const t0 = performance.now();
@@ -111,7 +133,13 @@ export function makeStrategy(name: Exclude<StrategyName, 'native'>, ctx: Strateg
     case 'hw-shadow': return new HwShadow(ctx);
     case 'hw-nested': return new HwNested(ctx);
     case 'bt': return new BinaryTranslation(ctx, bt);
+    case 'pv': return new PvStrategy(ctx, { cmdline: pvCmdline(ctx.params) });
   }
+}
+
+/** The PV kernel's command line from the strategy's parameters: `--set pv.batch=N` becomes "batch=N". */
+function pvCmdline(params: Record<string, string> = {}): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 function configureHardware(machine: Machine, hw: Hardware): void {
@@ -120,9 +148,10 @@ function configureHardware(machine: Machine, hw: Hardware): void {
 }
 
 /** Bare hardware: the whole image (its M-mode stub included) on a machine of the guest's size. */
-async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware): Promise<RunResult> {
+async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workload: string, count: number, hw: Hardware, disk: BlockStore): Promise<RunResult> {
   const machine = await Machine.create({ ramBytes: GUEST_RAM });
   configureHardware(machine, hw);
+  const bus = attachDevices(machine, disk);
   loadImage(machine, image);
   machine.writePhys(at, args);
   const console = new ConsoleLog(); // bounded, as a VM's is
@@ -132,6 +161,7 @@ async function runNative(image: LoadedImage, at: bigint, args: Uint8Array, workl
     const e = machine.run(1 << 22);
     console.write(machine.drainConsole());
     if (e.reason === 'budget') continue;
+    if (e.reason === 'mmio') { serveMmio(machine, bus, e); continue; }
     outcome = e.reason === 'halt' ? `halt ${e.code}` : `exit ${e.reason}`;
     break;
   }

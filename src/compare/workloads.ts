@@ -16,6 +16,8 @@ export const WORKLOADS: Workload[] = [
   { name: 'getppid', about: 'a getppid() loop: one system call per iteration', count: 50_000 },
   { name: 'fork', about: 'fork, the child exits at once, the parent waits: address spaces built and torn down', count: 500 },
   { name: 'tlb', about: 'large[(4096*i+i) % S] = 1 + large[i % S] over 4 MiB: a TLB miss per iteration', count: 500_000 },
+  { name: 'io', about: 'n block reads of 4 KiB: virtio-blk register accesses emulated, or blkfront requests on a shared ring', count: 2000 },
+  { name: 'map4m', about: 'sbrk 4 MiB, touch every page, give it back: the seed\'s malloc(4 MiB), 1,024 page-table updates each way', count: 1 },
 ];
 
 /** A workload by name; throws naming the known ones. */

@@ -14,6 +14,8 @@ export interface VmmWork {
   readonly reflected: number;
   /** Guest instructions translated (binary translation), when the strategy translates. */
   readonly translated?: number;
+  /** PTEs a PV hypervisor validated (absent for the other strategies). */
+  readonly validatedPtes?: number;
 }
 
 const FLUSH_COUNTERS = ['tlbFlushAll', 'tlbFlushAsid', 'tlbFlushPage', 'tlbFlushVvma', 'tlbFlushGvma', 'tlbFlushSwitch', 'tlbFlushRecycle'];
@@ -33,5 +35,6 @@ export function readCounts(counters: Record<string, bigint | bigint[]>, vmm?: Vm
     guestWalkRefs: vmm?.guestWalkRefs ?? 0,
     reflected: vmm?.reflected ?? 0,
     translated: vmm?.translated ?? 0,
+    validatedPtes: vmm?.validatedPtes ?? 0,
   };
 }

@@ -30,6 +30,8 @@ export interface CostModel {
   reflect: number;
   /** VMM cycles to translate one guest instruction (binary translation: decode it once, emit its translation). */
   translate: number;
+  /** Hypervisor cycles per guest PTE it validates and writes for a PV guest's mmu_update. */
+  validatePte: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export interface CostModel {
  * instruction decodes it once and emits its translation, the work of decoding and emulating it,
  * so `translate` is priced like `emulate`. Translation happens once per unit, so the steady-state
  * figures hardly depend on it.
+ * A PV hypervisor's mmu_update does per entry what a shadow update does (read the entry, check the
+ * frame it names, write it), so it is priced the same.
  */
 export const DEFAULT_COST: CostModel = {
   cpi: 1,
@@ -56,6 +60,7 @@ export const DEFAULT_COST: CostModel = {
   guestWalkRef: 100,
   reflect: 300,
   translate: 216,
+  validatePte: 100,
 };
 
 /** What a run did, in the units the model prices. */
@@ -70,6 +75,8 @@ export interface RunCounts {
   reflected: number;
   /** Guest instructions translated (binary translation). */
   translated: number;
+  /** PTEs a PV hypervisor validated (0 for the other strategies). */
+  validatedPtes?: number;
 }
 
 /** Modelled cycles of a run, in total and by what they were spent on. */
@@ -90,7 +97,7 @@ export function modelledCycles(c: RunCounts, m: CostModel): CycleBreakdown {
   let exits = 0;
   for (const [kind, n] of Object.entries(c.exits)) exits += n * exitCost(m, kind);
   const vmm = c.emulated * m.emulate + c.shadowUpdates * m.shadowUpdate + c.guestWalkRefs * m.guestWalkRef + c.reflected * m.reflect
-    + (c.translated ?? 0) * m.translate;
+    + (c.translated ?? 0) * m.translate + (c.validatedPtes ?? 0) * m.validatePte;
   return { total: instructions + walks + flushes + exits + vmm, instructions, walks, flushes, exits, vmm };
 }
 

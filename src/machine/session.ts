@@ -5,6 +5,8 @@
  */
 import type { Machine } from '../../bindings/machine.js';
 import type { ExitRecord } from '../../bindings/exit.js';
+import type { MmioBus } from '../vdev/bus.js';
+import { attachDevices, serveMmio } from './devices.js';
 
 /** Options of {@link runSession}. */
 export interface SessionOptions {
@@ -24,6 +26,11 @@ export interface SessionOptions {
    * session ends with 'wfi-deadlock' unless input keeps arriving.
    */
   onIdle?: () => Promise<boolean>;
+  /**
+   * The machine's virtio-mmio devices (default: QEMU virt's eight transports, none with a device);
+   * false leaves MMIO exits to the caller (the session then ends on one).
+   */
+  devices?: MmioBus | false;
 }
 
 /** How a session ended. */
@@ -55,6 +62,8 @@ export async function runSession(machine: Machine, options: SessionOptions = {})
   let last: ExitRecord;
   let outcome: Outcome | undefined;
   let idleWfi = 0;
+  const bus = options.devices === false ? undefined : options.devices ?? attachDevices(machine);
+  if (bus) machine.configure({ exitOnMmio: true });
   for (;;) {
     const pending = options.input?.();
     if (pending?.length) machine.sendConsole(pending);
@@ -66,6 +75,7 @@ export async function runSession(machine: Machine, options: SessionOptions = {})
     done = Number(spent() - spentAtStart);
     if (last.reason === 'halt') { outcome = { kind: 'halt', code: last.code ?? 0 }; break; }
     if (last.reason === 'trap') { outcome = { kind: 'trap', exit: last }; break; }
+    if (last.reason === 'mmio' && bus) { serveMmio(machine, bus, last); continue; }
     if (last.reason === 'mmio') { outcome = { kind: 'mmio', exit: last }; break; }
     if (last.reason === 'wfi') {
       if (options.onIdle) {

@@ -1,6 +1,7 @@
 /**
  * Decoding the few instructions a VMM emulates, from the bits in the exit record: CSR accesses,
- * SRET/WFI/SFENCE.VMA, and stores (to emulate a write to a write-protected page-table page).
+ * SRET/WFI/SFENCE.VMA, stores (to emulate a write to a write-protected page-table page) and loads
+ * (to emulate a device register read).
  */
 export type Privileged =
   | { kind: 'csr'; csr: number; op: 'rw' | 'rs' | 'rc'; rd: number; src: { reg: number } | { imm: bigint } }
@@ -44,6 +45,26 @@ export function decodeStore(insn: number): { size: number; rs1: number; rs2: num
   if (funct3 > 3) return undefined;
   const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31); // sign-extended from bit 31
   return { size: 1 << funct3, rs1: (insn >>> 15) & 31, rs2: (insn >>> 20) & 31, imm: BigInt(imm) };
+}
+
+/** A load's width, signedness and destination, from a 32-bit (already expanded) encoding; undefined if not a plain load. */
+export function decodeLoad(insn: number): { size: number; signed: boolean; rd: number } | undefined {
+  if ((insn & 0x7f) !== 0x03) return undefined;
+  const funct3 = (insn >>> 12) & 7;
+  if (funct3 === 7) return undefined;
+  return { size: 1 << (funct3 & 3), signed: funct3 < 4, rd: (insn >>> 7) & 31 };
+}
+
+/**
+ * The virtual address a load, store or AMO (32-bit encoding) accesses: rs1 plus the immediate
+ * (none for AMOs); undefined for other instructions.
+ */
+export function memoryOperandVa(insn: number, reg: (i: number) => bigint): bigint | undefined {
+  const opcode = insn & 0x7f, rs1 = reg((insn >>> 15) & 31);
+  if (opcode === 0x03) return BigInt.asUintN(64, rs1 + BigInt(insn >> 20));
+  if (opcode === 0x23) return BigInt.asUintN(64, rs1 + BigInt(((insn >> 25) << 5) | ((insn >>> 7) & 31)));
+  if (opcode === 0x2f) return rs1;
+  return undefined;
 }
 
 /** The AMO operations (funct5) the A extension defines, SC (0x03) included, LR (0x02) not. */

@@ -24,7 +24,7 @@ import { walkGuest, WRITE, READ, FETCH, type AccessType, type GuestContext } fro
 
 export type Ring = 'S' | 'U';
 export type RingMode = 'compress' | 'preserve';
-export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } | { kind: 'pt-write'; gpa: bigint };
+export type FaultResult = { kind: 'filled' } | { kind: 'guest'; cause: number } | { kind: 'pt-write'; gpa: bigint } | { kind: 'unmapped'; gpa: bigint; cause: number };
 /** What a fault can also be under binary translation: a write to translated code, or an access to the VMM's region. */
 export type TranslatedFaultResult = FaultResult | { kind: 'code-write'; gpa: bigint } | { kind: 'reserved' };
 
@@ -108,7 +108,8 @@ export class ShadowPaging {
     if (!w.ok) return { kind: 'guest', cause: w.cause };
     const page = pageOf(w.gpa);
     const hpa = this.p2m.hpa(page);
-    if (hpa === undefined) return { kind: 'guest', cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
+    // Outside the VM's RAM: a device's register (the strategy emulates it) or an access fault.
+    if (hpa === undefined) return { kind: 'unmapped', gpa: w.gpa, cause: type === FETCH ? 1 : type === WRITE ? 7 : 5 };
     for (const a of w.pteAddrs) this.protect(pageOf(a));
     if (type === WRITE && this.ptPages.has(page)) return { kind: 'pt-write', gpa: w.gpa };
     if (type === WRITE && this.codePages.has(page)) return { kind: 'code-write', gpa: w.gpa };

@@ -10,9 +10,10 @@ import type { Machine } from '../../bindings/machine.js';
 import type { HostMemory } from './frames.js';
 import type { LoadedImage } from '../loader/index.js';
 import type { Vm } from './vm.js';
+import type { BlockStore } from '../vdev/block-store.js';
 
-export type StrategyName = 'native' | 'trap-emulate' | 'bt' | 'hw-shadow' | 'hw-nested';
-export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'bt', 'hw-shadow', 'hw-nested'];
+export type StrategyName = 'native' | 'trap-emulate' | 'bt' | 'hw-shadow' | 'hw-nested' | 'pv';
+export const STRATEGIES: StrategyName[] = ['native', 'trap-emulate', 'bt', 'hw-shadow', 'hw-nested', 'pv'];
 
 /**
  * What the runner does after an exit. `idle`: the guest executed WFI with no interrupt pending; it
@@ -38,7 +39,14 @@ export interface Strategy {
 }
 
 /** What a strategy is built from. */
-export interface StrategyContext { machine: Machine; host: HostMemory }
+export interface StrategyContext {
+  machine: Machine;
+  host: HostMemory;
+  /** Parameters of the strategy (`vmlab compare --set <strategy>.<key>=value`), e.g. pv's batch size. */
+  params?: Record<string, string>;
+  /** The disk behind the VM's block device (an emulated virtio-blk, or pv's split driver). */
+  disk?: BlockStore;
+}
 
 /** The S-mode entry of a guest kernel image (minios's `kernel_entry`), past its M-mode stub. */
 export function kernelEntry(image: LoadedImage): bigint {

@@ -7,6 +7,8 @@ import type { LoadedImage } from '../loader/index.js';
 import { GuestMemoryError, P2m } from './p2m.js';
 import { DEFAULT_VMM_PAGES, type HostMemory, type VmmPool } from './frames.js';
 import { ConsoleLog, CONSOLE_KEEP } from './console.js';
+import { MmioBus } from '../vdev/bus.js';
+import { VmDma } from '../vdev/dma.js';
 
 /** Guest-physical address of a VM's RAM. */
 export const GUEST_RAM_BASE = 0x8000_0000n;
@@ -21,6 +23,8 @@ export class VmStats {
   shadowUpdates = 0;
   /** Guest PTEs the VMM's software walker read. */
   guestWalkRefs = 0;
+  /** Guest page-table entries the PV hypervisor validated and wrote for mmu_update (its page-table work). */
+  validatedPtes = 0;
   /** Faults the VMM handled without the guest seeing them (shadow fills). */
   hiddenFaults = 0;
   /** Traps reflected into the guest kernel (syscalls, its own page faults, interrupts). */
@@ -68,6 +72,8 @@ export class Vm {
   timerDeadline = NO_TIMER;
   /** Set when the guest shut down. */
   exitCode: number | undefined;
+  /** The VM's emulated devices: QEMU virt's virtio-mmio transports (none with a device unless one is attached). */
+  mmio: MmioBus;
   /** Set once the VM has halted or crashed: it never runs again. */
   ended: VmOutcome | undefined;
   private readonly releasers: (() => void)[] = [];
@@ -84,6 +90,7 @@ export class Vm {
       throw e;
     }
     this.consoleLog = new ConsoleLog(options.consoleKeep ?? CONSOLE_KEEP, options.consoleSink);
+    this.mmio = new MmioBus(new VmDma(this.p2m));
   }
 
   /** The console output kept, as text. */

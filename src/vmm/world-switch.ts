@@ -44,6 +44,8 @@ export interface HostControls {
   medeleg: bigint;
   /** mie's host bits (the VS bits are the guest's: its vsie). */
   mie: bigint;
+  /** Interrupts delegated to S (a paravirtual kernel takes its event upcall, SSI, itself). */
+  mideleg?: bigint;
   hedeleg?: bigint;
   hideleg?: bigint;
   hstatus?: bigint;
@@ -65,7 +67,7 @@ export function switchIn(m: Machine, vm: Vm, host: HostControls, ctx: HartContex
   const ms = m.readCsr(CSR.mstatus);
   m.writeCsr(CSR.mstatus, (ms & ~MSTATUS_HOST) | (host.mstatus ?? 0n));
   m.writeCsr(CSR.medeleg, host.medeleg);
-  m.writeCsr(CSR.mideleg, 0n);
+  m.writeCsr(CSR.mideleg, host.mideleg ?? 0n);
   m.writeCsr(CSR.hedeleg, host.hedeleg ?? 0n);
   m.writeCsr(CSR.hideleg, host.hideleg ?? 0n);
   m.writeCsr(CSR.mie, host.mie & ~VS_INTERRUPTS);

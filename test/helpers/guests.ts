@@ -7,10 +7,13 @@ import type { Machine } from '../../bindings/machine.js';
 
 export const GUEST_DIR = join(import.meta.dirname, '..', '..', 'guests', 'build');
 
-/** Names of the built guests (without .elf). */
+/** Images that only run under the PV hypervisor (src/pv): they start paged, with start_info, and never touch a device. */
+export const PV_ONLY = new Set(['minios-pv']);
+
+/** Names of the built guests that run on the bare machine (without .elf). */
 export function guestNames(): string[] {
   if (!existsSync(GUEST_DIR)) return [];
-  return readdirSync(GUEST_DIR).filter((f) => f.endsWith('.elf')).map((f) => f.slice(0, -4)).sort();
+  return readdirSync(GUEST_DIR).filter((f) => f.endsWith('.elf')).map((f) => f.slice(0, -4)).filter((n) => !PV_ONLY.has(n)).sort();
 }
 
 export function guestPath(name: string): string { return join(GUEST_DIR, `${name}.elf`); }

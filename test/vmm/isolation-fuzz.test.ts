@@ -8,6 +8,9 @@ import { victimKernel, hostileKernel } from '../helpers/isolation-guests.js';
 import { interleave, soloOutput, problems, type VmmStrategy } from '../helpers/interleave.js';
 import { TagAllocator } from '../../src/vmm/tags.js';
 import { HwNested } from '../../src/vmm/strategies/hw-nested.js';
+import { pvVictimKernel, pvHostileKernel } from '../helpers/isolation-pv-guests.js';
+import { PvStrategy } from '../../src/pv/strategy.js';
+import { PageType } from '../../src/pv/frame-table.js';
 
 const STRATEGIES: VmmStrategy[] = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'];
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -25,6 +28,30 @@ describe('interleaved hostile VM beside a victim', () => {
       }
     }, 120_000);
   }
+
+  // pv runs paravirtual kernels: a PV victim beside a seeded hostile PV kernel (isolation-pv-guests.ts).
+  it(`pv: seeds ${SEEDS.join(', ')} leave every foreign frame and the PV victim's output intact`, async () => {
+    const pvVictim = pvVictimKernel();
+    const solo = await soloOutput('pv', pvVictim);
+    expect(solo).toBe('pv victim ok\n');
+    for (const seed of SEEDS) {
+      const r = await interleave('pv', pvHostileKernel(seed), pvVictim);
+      expect(problems(r, solo), `seed ${seed}`).toEqual([]);
+      expect(r.slices).toBeGreaterThan(10);
+    }
+  }, 120_000);
+
+  it('pv: the check fails when the hypervisor lets an L1 entry name a foreign frame', async () => {
+    const broken = (ctx: ConstructorParameters<typeof PvStrategy>[0]) => {
+      const s = new PvStrategy(ctx);
+      const rules = s.hv.rules, frames = s.hv.frames, real = rules.getEntryRefs.bind(rules);
+      rules.getEntryRefs = (pte, type, dom) => real(pte, type, type === PageType.L1 ? frames.owner((pte >> 10n) & ((1n << 44n) - 1n)) ?? dom : dom);
+      return s;
+    };
+    const pvVictim = pvVictimKernel();
+    const solo = await soloOutput('pv', pvVictim);
+    expect(problems(await interleave(broken, pvHostileKernel(5), pvVictim), solo).length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('the check fails when VMs share a tag (every VM given VMID 1, as if no allocator existed)', async () => {
     class OneTag extends TagAllocator {

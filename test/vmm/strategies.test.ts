@@ -1,4 +1,4 @@
-// minios's four microbenchmarks under every VMM strategy: the same output as on bare hardware, and
+// minios's microbenchmarks under every VMM strategy (minios-pv under pv): the same output as on bare hardware, and
 // counters that agree with what each strategy is (hw-nested never traps a page-table write, trap-
 // and-emulate traps them for fork; with hardware assist a system call costs no exit).
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -9,11 +9,12 @@ import { runOne, runMeasured, GUEST_RAM } from '../../src/compare/run.js';
 import { resultLine } from '../../src/compare/report.js';
 import { WORKLOADS } from '../../src/compare/workloads.js';
 
-const SMALL: Record<string, number> = { compute: 100_000, getppid: 1000, fork: 10, tlb: 20_000 };
+const SMALL: Record<string, number> = { compute: 100_000, getppid: 1000, fork: 10, tlb: 20_000, map4m: 1, io: 20 };
 const VMM_STRATEGIES = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const;
-let image: LoadedImage;
+let image: LoadedImage, pvImage: LoadedImage;
 beforeAll(() => {
   image = parseImage(readFileSync('guests/build/minios.elf'), { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
+  pvImage = parseImage(readFileSync('guests/build/minios-pv.elf'), { base: GUEST_RAM_BASE, size: BigInt(GUEST_RAM) });
 });
 
 describe('every workload prints the same under every strategy as natively', () => {
@@ -27,6 +28,9 @@ describe('every workload prints the same under every strategy as natively', () =
         expect(r.outcome, s).toBe('halt 0');
         expect(r.output, s).toBe(native.output);
       }
+      const pv = await runOne(pvImage, w.name, SMALL[w.name], 'pv');
+      expect(pv.outcome, 'pv').toBe('halt 0');
+      expect(pv.output, 'pv (minios-pv)').toBe(native.output);
     }, 30_000);
   }
 });
@@ -35,7 +39,9 @@ describe('the counters agree with the strategy', () => {
   it('hw-nested: no page-table write, shadow fill or page fault ever reaches the VMM', async () => {
     for (const w of ['fork', 'tlb']) {
       const r = await runOne(image, w, SMALL[w], 'hw-nested');
-      for (const kind of Object.keys(r.counts.exits)) expect(['sbi', 'timer'], `${w}: ${kind}`).toContain(kind);
+      // 'mmio': minios's boot-time probe of the virtio-mmio transports (and the block device's setup)
+      for (const kind of Object.keys(r.counts.exits)) expect(['sbi', 'timer', 'mmio'], `${w}: ${kind}`).toContain(kind);
+      expect(r.counts.exits.mmio ?? 0, w).toBeLessThan(40);
       expect([r.ptWrites, r.hiddenFaults], w).toEqual([0, 0]);
     }
   });

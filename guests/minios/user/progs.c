@@ -9,6 +9,9 @@ int getppid_main(int argc, char **argv);
 int fork_main(int argc, char **argv);
 int tlb_main(int argc, char **argv);
 int selftest_main(int argc, char **argv);
+int map4m_main(int argc, char **argv);
+int io_main(int argc, char **argv);
+int netecho_main(int argc, char **argv);
 int dirty_main(int argc, char **argv);
 int sleep_main(int argc, char **argv);
 int echo_main(int argc, char **argv);
@@ -22,6 +25,9 @@ static const struct uprog uprogs[] = {
     {"fork", (unsigned long)fork_main},
     {"tlb", (unsigned long)tlb_main},
     {"selftest", (unsigned long)selftest_main},
+    {"map4m", (unsigned long)map4m_main},
+    {"io", (unsigned long)io_main},
+    {"netecho", (unsigned long)netecho_main},
     {"dirty", (unsigned long)dirty_main},
     {"sleep", (unsigned long)sleep_main},
     {"echo", (unsigned long)echo_main},

@@ -19,6 +19,9 @@ int wait(int *status);
 void *sbrk(int64 increment);
 int yield(void);
 int exec(const char *name, char *const argv[]);
+int blkread(uint64 sector, uint64 count, void *buf);
+int netsend(const void *frame, uint64 len);
+int64 netrecv(void *buf);
 int sleep(uint64 duration); /* time units of the 10 MHz timebase */
 int64 syscall3(int64 num, int64 a0, int64 a1, int64 a2); /* any number, for tests */
 

@@ -13,6 +13,7 @@ import { CAUSE, IRQ } from '../csr.js';
 import type { HartContext } from '../world-switch.js';
 import { kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
+import { emulateMmio, isDevice } from '../mmio.js';
 import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, handleWfi, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
 import type { Migratable, StateRecord, StateReader } from '../migratable.js';
 import { hartContextState, hartContextFrom } from '../hart-context-state.js';
@@ -68,6 +69,8 @@ export class HwNested implements Strategy, Migratable {
     if (exit.reason === 'wfi') return handleWfi(m, vm);
     if (exit.reason !== 'trap') return unexpected(vm, exit);
     if (exit.cause === CAUSE.ecallVS) return handleSbi(m, vm, exit);
+    // A G-stage fault on a device's guest-physical address: the register access is emulated.
+    if ((exit.cause === CAUSE.loadGuestPage || exit.cause === CAUSE.storeGuestPage) && isDevice(vm, exit.gpa!)) return emulateMmio(m, vm, exit, exit.gpa!);
     return reflectToVs(m, vm, exit) ?? unexpected(vm, exit);
   }
 }

@@ -16,6 +16,7 @@ import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest
 import type { HartContext } from '../world-switch.js';
 import { RESUME, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
+import { emulateMmio, isDevice } from '../mmio.js';
 import { vsContext, enterVs, leaveVs, handleSbi, handleTimer, handleWfi, injectIntoVs, reflectToVs, unexpected, GUEST_EXCEPTIONS, VS_MODES } from './vs-hart.js';
 import { MigrationStateError, type Migratable, type StateRecord, type StateReader } from '../migratable.js';
 import { hartContextState, hartContextFrom } from '../hart-context-state.js';
@@ -121,6 +122,7 @@ export class HwShadow implements Strategy, Migratable {
     const r = g.shadow.fault(ctx, 'S', exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
     if (r.kind === 'pt-write') return emulateGuestStore(m, vm, g.shadow, exit, ctx, inject, { va: exit.tval ?? 0n, gpa: r.gpa });
+    if (r.kind === 'unmapped' && type !== FETCH && isDevice(vm, r.gpa)) return emulateMmio(m, vm, exit, r.gpa);
     return inject(r.cause, exit.tval ?? 0n);
   }
 }

@@ -18,6 +18,7 @@ import { HartContext, switchIn, switchOut } from '../world-switch.js';
 import { RESUME, IDLE, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
+import { emulateMmio, isDevice } from '../mmio.js';
 import type { Migratable, StateRecord, StateReader } from '../migratable.js';
 import { hartContextState, hartContextFrom } from '../hart-context-state.js';
 
@@ -141,7 +142,8 @@ export class TrapEmulate implements Strategy, Migratable {
     const ctx: GuestContext = { satp: v.satp, userMode: v.mode === 'U', sum: v.sum, mxr: v.mxr };
     const r = g.shadow.fault(ctx, v.mode, exit.tval ?? 0n, type);
     if (r.kind === 'filled') { vm.stats.exit('hidden-fault'); return RESUME; }
-    if (r.kind === 'guest') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
+    if (r.kind === 'unmapped' && type !== FETCH && isDevice(vm, r.gpa)) return emulateMmio(m, vm, exit, r.gpa);
+    if (r.kind === 'guest' || r.kind === 'unmapped') return this.reflect(vm, g, { ...exit, cause: r.cause }, 'guest-fault');
     return emulateGuestStore(m, vm, g.shadow, exit, ctx, (cause, tval) => this.reflect(vm, g, { ...exit, cause, tval }, 'guest-fault'), { va: exit.tval ?? 0n, gpa: r.gpa });
   }
 

@@ -1,0 +1,119 @@
+/**
+ * The block backend (blkback's part, io/blkif.h) on a BlockStore: the toolstack announces
+ * device/vbd/768 in XenStore; when the frontend says Initialised, the backend maps its granted
+ * ring, binds its event channel and says Connected with the disk's size. Each notification drains
+ * the ring: every request is copied out of it first, then checked (operation, segment count, sector
+ * bounds within the page and the disk) and served with grant copies into or out of the frontend's
+ * granted pages, each copy checked by the hypervisor. A malformed ring (the frontend claiming more
+ * requests than it holds) stops the device; a bad request only gets BLKIF_RSP_ERROR.
+ */
+import type { PvDomain } from '../domain.js';
+import type { Backends, DeviceBackend } from './backends.js';
+import { BackRing, RingError } from '../ring.js';
+import { GNTMAP, GNTST, DOMID_0 } from '../abi.js';
+import { Fields } from '../guest-access.js';
+import { XenStore } from '../xenstore.js';
+import { SECTOR, type BlockStore } from '../../vdev/block-store.js';
+
+export const BLKIF = { OP_READ: 0, OP_WRITE: 1, OP_FLUSH_DISKCACHE: 3, RSP_OKAY: 0, RSP_ERROR: -1, RSP_EOPNOTSUPP: -2, MAX_SEGMENTS: 11 } as const;
+export const BLKIF_REQUEST_SIZE = 112, BLKIF_RESPONSE_SIZE = 16;
+const VDEV = 768;
+const STATE = { InitWait: 2, Initialised: 3, Connected: 4, Closing: 5 } as const;
+
+interface Connection { ring: BackRing; dom0Port: number; broken?: string }
+
+export class BlockBackend implements DeviceBackend {
+  readonly connections = new Map<number, Connection>();
+  readonly counts = { requests: 0, errors: 0 };
+
+  constructor(private readonly backends: Backends, readonly disk: BlockStore) {}
+
+  private paths(domid: number) {
+    return { front: `${XenStore.domainPath(domid)}/device/vbd/${VDEV}`, back: `${XenStore.domainPath(DOMID_0)}/backend/vbd/${domid}/${VDEV}` };
+  }
+
+  announce(d: PvDomain): void {
+    const store = this.backends.store, { front, back } = this.paths(d.id);
+    for (const [k, v] of [['frontend', front], ['frontend-id', String(d.id)], ['sectors', String(this.disk.sectors)],
+      ['sector-size', String(SECTOR)], ['mode', this.disk.readonly ? 'r' : 'w'], ['state', String(STATE.InitWait)]]) store.write(`${back}/${k}`, v);
+    store.grantRead(back, d.id);
+    store.write(`${front}/backend`, back, DOMID_0, d.id);
+    store.write(`${front}/backend-id`, '0', DOMID_0, d.id);
+    store.write(`${front}/state`, '1', DOMID_0, d.id);
+    store.watch(`${front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
+  }
+
+  detach(d: PvDomain): void { this.connections.delete(d.id); }
+
+  /** The frontend is ready: its ring-ref and event-channel (untrusted numbers) are taken up. */
+  private connect(d: PvDomain): void {
+    const store = this.backends.store, { front, back } = this.paths(d.id), hv = this.backends.hv;
+    if (this.connections.has(d.id)) return;
+    const ref = Number(store.get(`${front}/ring-ref`)), port = Number(store.get(`${front}/event-channel`));
+    if (!Number.isInteger(ref) || !Number.isInteger(port)) { store.write(`${back}/state`, String(STATE.Closing)); return; }
+    const mapped = hv.grants.map(DOMID_0, d.id, ref, GNTMAP.host_map);
+    const dom0Port = hv.dom0Channels.bindInterdomain(d.id, port);
+    if (mapped.status !== GNTST.okay || dom0Port < 0) { store.write(`${back}/state`, String(STATE.Closing)); return; }
+    const conn: Connection = { ring: new BackRing(mapped.page!, BLKIF_REQUEST_SIZE, BLKIF_RESPONSE_SIZE).attach(), dom0Port };
+    this.connections.set(d.id, conn);
+    hv.onDom0Event(dom0Port, () => this.serve(d.id, conn));
+    store.write(`${back}/state`, String(STATE.Connected));
+  }
+
+  private serve(domid: number, c: Connection): void {
+    if (c.broken) return;
+    try {
+      let more = 0;
+      do {
+        for (let n = c.ring.pending(); n > 0; n--) c.ring.putResponse(this.handle(domid, c.ring.takeRequest(BLKIF_REQUEST_SIZE)));
+        if (c.ring.pushResponses()) this.backends.hv.dom0Channels.send(c.dom0Port);
+        more = c.ring.finalCheck();
+      } while (more);
+    } catch (e) {
+      if (!(e instanceof RingError)) throw e;
+      c.broken = e.message;
+      this.backends.store.write(`${this.paths(domid).back}/state`, String(STATE.Closing));
+    }
+  }
+
+  /** One request, already copied out of the ring: its response. */
+  private handle(domid: number, bytes: Uint8Array): Uint8Array {
+    this.counts.requests++;
+    const r = new Fields(bytes);
+    const op = r.u8(0), nseg = r.u8(1), id = r.u64(8), sector = r.u64(16);
+    const status = this.carryOut(domid, r, op, nseg, sector);
+    if (status !== BLKIF.RSP_OKAY) this.counts.errors++;
+    return new Fields(new Uint8Array(BLKIF_RESPONSE_SIZE)).setU64(0, id).setU8(8, op).setI16(10, status).bytes;
+  }
+
+  private carryOut(domid: number, r: Fields, op: number, nseg: number, sector: bigint): number {
+    if (op === BLKIF.OP_FLUSH_DISKCACHE) return BLKIF.RSP_OKAY;
+    if (op !== BLKIF.OP_READ && op !== BLKIF.OP_WRITE) return BLKIF.RSP_EOPNOTSUPP;
+    if (nseg < 1 || nseg > BLKIF.MAX_SEGMENTS || (op === BLKIF.OP_WRITE && this.disk.readonly)) return BLKIF.RSP_ERROR;
+    const segs = [];
+    let total = 0;
+    for (let i = 0; i < nseg; i++) {
+      const gref = r.u32(24 + 8 * i), first = r.u8(28 + 8 * i), last = r.u8(29 + 8 * i);
+      if (first > last || last >= 4096 / SECTOR) return BLKIF.RSP_ERROR;
+      segs.push({ gref, first, count: last - first + 1 });
+      total += last - first + 1;
+    }
+    if (sector > BigInt(this.disk.sectors) || BigInt(total) > BigInt(this.disk.sectors) - sector) return BLKIF.RSP_ERROR;
+    const grants = this.backends.hv.grants;
+    let at = Number(sector);
+    for (const s of segs) {
+      const len = s.count * SECTOR, off = s.first * SECTOR;
+      let rc: number;
+      if (op === BLKIF.OP_READ) {
+        rc = grants.copy(DOMID_0, { kind: 'host', bytes: this.disk.read(at, s.count), offset: 0 }, { kind: 'gref', domid, ref: s.gref, offset: off }, len);
+      } else {
+        const buf = new Uint8Array(len);
+        rc = grants.copy(DOMID_0, { kind: 'gref', domid, ref: s.gref, offset: off }, { kind: 'host', bytes: buf, offset: 0 }, len);
+        if (rc === GNTST.okay) this.disk.write(at, buf);
+      }
+      if (rc !== GNTST.okay) return BLKIF.RSP_ERROR;
+      at += s.count;
+    }
+    return BLKIF.RSP_OKAY;
+  }
+}
