@@ -207,11 +207,6 @@ export class Machine {
   /** The CLINT's mtimecmp (all ones: no timer interrupt). */
   set timerCompare(v: bigint) { this.core.setTimerCompare(BigInt.asUintN(64, v)); }
   get timerCompare(): bigint { return this.word('mtimecmp'); }
-  /** Moves mtime forward to `t` (never back): time passing for an idle hart, as WFI's skip does. */
-  advanceTime(t: bigint): void {
-    const now = this.time;
-    if (t > now) this.setWord('mtimeOffset', this.word('mtimeOffset') + (t - now));
-  }
 
   /** Physical addresses of the HTIF words (from the image's symbols). */
   setHtif(tohost?: bigint, fromhost?: bigint): void {

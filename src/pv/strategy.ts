@@ -12,11 +12,11 @@ import type { ExitRecord } from '../../bindings/exit.js';
 import type { LoadedImage } from '../loader/index.js';
 import { CSR, CAUSE, IRQ, bit, ALL_CAUSES, SSTATUS } from '../vmm/csr.js';
 import { expireTimer } from '../vmm/sbi.js';
-import { RESUME, type ExitAction, type Strategy, type StrategyContext } from '../vmm/strategy.js';
+import { RESUME, IDLE, type ExitAction, type Strategy, type StrategyContext } from '../vmm/strategy.js';
 import type { Vm } from '../vmm/vm.js';
 import { Hypervisor } from './hypervisor.js';
 import { buildDomain } from './builder.js';
-import { NO_TIMER, type PvDomain } from './domain.js';
+import type { PvDomain } from './domain.js';
 import { switchIn, switchOut } from '../vmm/world-switch.js';
 import { HYPERCALL_NAMES, VIRQ } from './abi.js';
 import { Backends } from './backends/backends.js';
@@ -100,7 +100,7 @@ export class PvStrategy implements Strategy {
     const d = this.domain(vm);
     let action: ExitAction;
     if (exit.reason === 'interrupt' && exit.cause === IRQ.mti) {
-      this.timer(vm, d, true);
+      this.timer(vm, d);
       action = RESUME;
     } else if (exit.reason !== 'trap') {
       return crash(vm, `unexpected exit "${exit.reason}" at pc 0x${exit.pc.toString(16)}`);
@@ -137,23 +137,21 @@ export class PvStrategy implements Strategy {
   }
 
   /** The domain's timer expired: VIRQ_TIMER goes pending. */
-  private timer(vm: Vm, d: PvDomain, asExit: boolean): void {
-    if (asExit) expireTimer(this.ctx.machine, vm);
-    else { vm.timerDeadline = NO_TIMER; this.ctx.machine.timerCompare = NO_TIMER; }
+  private timer(vm: Vm, d: PvDomain): void {
+    expireTimer(this.ctx.machine, vm);
     d.channels.raiseVirq(VIRQ.timer);
   }
 
   /**
-   * SCHEDOP_block: the vCPU sleeps until an event is deliverable. With one on the hart nothing else
-   * can send one, so an idle vCPU's time skips to its timer (as WFI does on the bare machine).
+   * SCHEDOP_block: the vCPU sleeps until an event is deliverable: it idles, and the runner decides
+   * what that means (alone on a machine its time skips to its timer, whose exit raises VIRQ_TIMER;
+   * beside other VMs its slice ends, since the machine's clock is theirs too).
    */
   private block(vm: Vm, d: PvDomain): ExitAction {
     d.blockRequested = false;
     if (d.sharedInfo.upcallDeliverable()) return RESUME;
     if (!d.timerArmed) return crash(vm, 'the domain blocked with no event pending and no timer set: it can never wake');
-    this.ctx.machine.advanceTime(vm.timerDeadline);
-    this.timer(vm, d, false);
-    return RESUME;
+    return IDLE;
   }
 
   /** Delivers a trap the hypervisor saw first to the guest kernel's handler, as the hart would have. */

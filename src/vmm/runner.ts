@@ -45,22 +45,27 @@ export interface RunVmOptions {
 
 /** Runs `vm` until it halts, crashes or has used `maxInstructions`. */
 export function runVm(machine: Machine, vm: Vm, strategy: Strategy, options: RunVmOptions = {}): VmOutcome {
-  const out = onHart(machine, vm, strategy, options.maxInstructions ?? Number.MAX_SAFE_INTEGER, options);
+  const out = onHart(machine, vm, strategy, options.maxInstructions ?? Number.MAX_SAFE_INTEGER, { ...options, skipIdle: true });
   return out.kind === 'preempted' ? { kind: 'budget' } : out;
 }
 
-/** Runs `vm` for at most `budget` instructions (and exits), then takes it off the hart. */
+/**
+ * Runs `vm` for at most `budget` instructions (and exits), then takes it off the hart. A guest
+ * that idles (WFI with nothing pending) ends its slice there, `preempted`: the machine's clock is
+ * every VM's, so one VM's wait must never move it on (only a VM alone on a machine skips time).
+ */
 export function runSlice(machine: Machine, vm: Vm, strategy: Strategy, budget: number): SliceOutcome {
   return onHart(machine, vm, strategy, budget, {});
 }
 
-function onHart(machine: Machine, vm: Vm, strategy: Strategy, limit: number, options: RunVmOptions): SliceOutcome {
+function onHart(machine: Machine, vm: Vm, strategy: Strategy, limit: number, options: ExecuteOptions): SliceOutcome {
   if (vm.ended) return vm.ended;
   const entered = enterHart(vm, strategy);
   if (entered) return entered;
   let out: SliceOutcome;
   try {
-    out = execute(machine, vm, strategy, limit, { ...options, skipIdle: true }).out as SliceOutcome;
+    const run = execute(machine, vm, strategy, limit, options).out;
+    out = run.kind === 'idle' ? { kind: 'preempted' } : run;
   } catch (e) {
     out = vmmFault(e);
   }

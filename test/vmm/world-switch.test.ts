@@ -110,6 +110,27 @@ describe('the LR/SC reservation', () => {
   }
 });
 
+describe('the machine\'s clock is every VM\'s', () => {
+  // no-vm-moves-the-shared-clock: a VM that sets its timer far ahead and waits in WFI ends its
+  // slice; the clock does not jump to its deadline (found by the isolation fuzz: every other VM
+  // then saw a timer interrupt at every instruction and starved).
+  const waiter = kernel((p) => {
+    p.li(A.a7, 0).li(A.a0, 0xffff_ffff_ffff_fff0n).i(A.ecall()); // SBI set_timer, nearly 2^64
+    p.label('idle').i(A.wfi()).b((o) => A.jal(0, o), 'idle');
+  });
+  for (const s of ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const) {
+    it(`a waiting VM's slice ends without moving the clock (${s})`, async () => {
+      const h = await newHost(1);
+      const strategy = makeStrategy(s, { machine: h.m, host: h.host });
+      const vm = new Vm(1, h.host, RAM, { vmmPages: VMM / 4096 });
+      strategy.boot(vm, waiter);
+      expect(runSlice(h.m, vm, strategy, 100_000)).toEqual({ kind: 'preempted' });
+      expect([...vm.stats.exits.keys()].some((k) => k.includes('wfi')), JSON.stringify([...vm.stats.exits])).toBe(true);
+      expect(h.m.time).toBeLessThan(1_000_000n);
+    });
+  }
+});
+
 describe('two minios VMs interleaved in slices of 10,000 instructions', () => {
   const image = parseImage(readFileSync('guests/build/minios.elf'), { base: GUEST_RAM_BASE, size: 32n << 20n });
   const args = (w: string) => new TextEncoder().encode(`${w} tick=20000\0`);

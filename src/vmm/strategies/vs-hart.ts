@@ -40,7 +40,8 @@ export function enterVs(m: Machine, vm: Vm, ctx: HartContext, o: VsHartOptions):
     exits: {
       exitOnException: ALL_CAUSES & ~o.guestExceptions,
       exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei) | bit(IRQ.sti) | bit(IRQ.ssi) | bit(IRQ.sei),
-      exitOnWfi: false,
+      // WFI exits: the machine's clock is every VM's, so no guest may make the core skip it forward.
+      exitOnWfi: true,
     },
   }, ctx);
 }
