@@ -145,8 +145,12 @@ function setUpCompare(): void {
       .map((w) => ({ name: w.name, count: Number(box.querySelector<HTMLInputElement>(`input[name="count-${w.name}"]`)!.value) }));
     if (!chosen.length) { $('compare-status').textContent = 'choose a workload'; return; }
     compareWorker?.terminate();
-    const uri = new URL(GUESTS['minios.elf'], location.href).href;
-    const image = await imageRef(uri, new Uint8Array(await (await fetch(uri)).arrayBuffer()));
+    const refOf = async (name: string) => {
+      const uri = new URL(GUESTS[name], location.href).href;
+      return imageRef(uri, new Uint8Array(await (await fetch(uri)).arrayBuffer()));
+    };
+    const image = await refOf('minios.elf');
+    const imageOf = { pv: await refOf('minios-pv.elf') }; // pv boots the ported kernel, as vmlab compare does
     compareWorker = newWorker();
     $<HTMLButtonElement>('compare-run').disabled = true;
     compareWorker.onmessage = async (ev: MessageEvent<FromWorker>) => {
@@ -167,7 +171,7 @@ function setUpCompare(): void {
         $<HTMLButtonElement>('compare-run').disabled = false;
       }
     };
-    compareWorker.postMessage({ type: 'compare', image, workloads: chosen, strategies: STRATEGIES.filter((s) => s !== 'native') } satisfies ToWorker);
+    compareWorker.postMessage({ type: 'compare', image, imageOf, workloads: chosen, strategies: STRATEGIES.filter((s) => s !== 'native') } satisfies ToWorker);
   });
 }
 

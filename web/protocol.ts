@@ -7,8 +7,8 @@ export type ToWorker =
   | { type: 'boot'; name: string; bytes: ArrayBuffer; strategy: string; bootargs?: string }
   /** Console input for the guest (native runs). */
   | { type: 'input'; text: string }
-  /** Run the comparison: every strategy on the chosen workloads. */
-  | { type: 'compare'; image: ImageRef; workloads: { name: string; count: number }[]; strategies: string[] };
+  /** Run the comparison: every strategy on the chosen workloads (a strategy in `imageOf` runs its own kernel: pv, minios-pv). */
+  | { type: 'compare'; image: ImageRef; imageOf: Record<string, ImageRef>; workloads: { name: string; count: number }[]; strategies: string[] };
 
 export type FromWorker =
   | { type: 'output'; text: string }

@@ -5,7 +5,7 @@
  */
 import { boot, Machine, parseImage, runSession, machineStats, type LoadedImage } from 'vmlab';
 import { HostMemory, Vm, runVm, vmStats, GUEST_RAM_BASE } from 'vmlab/vmm';
-import { makeStrategy, isStrategyName, planCells, runCell, checkImage, buildRows, type CellResult } from 'vmlab/compare';
+import { makeStrategy, isStrategyName, planCells, runCell, checkImage, buildRows, type CellResult, type ImageRef } from 'vmlab/compare';
 import { DEFAULT_COST } from 'vmlab/cost';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -70,13 +70,21 @@ async function runUnderVmm(bytes: Uint8Array, strategy: string, bootargs?: strin
 }
 
 async function compare(m: Extract<ToWorker, { type: 'compare' }>): Promise<void> {
-  const bytes = new Uint8Array(await (await fetch(m.image.uri)).arrayBuffer());
-  await checkImage(m.image, bytes);
-  const cells = planCells({ image: m.image, workloads: m.workloads, strategies: m.strategies, hardware: {}, cost: DEFAULT_COST });
+  const images = new Map<string, Uint8Array>(); // by URI: each image fetched and checked once
+  const bytesOf = async (ref: ImageRef) => {
+    let bytes = images.get(ref.uri);
+    if (!bytes) {
+      bytes = new Uint8Array(await (await fetch(ref.uri)).arrayBuffer());
+      await checkImage(ref, bytes);
+      images.set(ref.uri, bytes);
+    }
+    return bytes;
+  };
+  const cells = planCells({ image: m.image, imageOf: m.imageOf, workloads: m.workloads, strategies: m.strategies, hardware: {}, cost: DEFAULT_COST });
   const runs: CellResult[] = [];
   for (const cell of cells) {
     post({ type: 'progress', finished: runs.length, total: cells.length, label: `${cell.workload} under ${cell.strategy}` });
-    runs.push(await runCell(cell, bytes));
+    runs.push(await runCell(cell, await bytesOf(cell.image)));
   }
   post({ type: 'progress', finished: runs.length, total: cells.length, label: 'done' });
   post({ type: 'rows', rows: buildRows(runs, DEFAULT_COST) });

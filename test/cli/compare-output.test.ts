@@ -127,15 +127,17 @@ describe('vmlab compare output', { timeout: 240_000 }, () => {
     expect((await vmlab(['--from', join(dir, 'junk.jsonl')])).stderr).toMatch(/junk\.jsonl:1: not a cell result/);
   });
 
-  // `script` runs the command on a pseudo-terminal, as a user's shell would.
+  // `script` runs the command on a pseudo-terminal, as a user's shell would; a user's terminal, so
+  // none of the variables a CI runner sets that make Node report no colours (CI, FORCE_COLOR, NO_COLOR).
+  const { CI: _ci, FORCE_COLOR: _fc, NO_COLOR: _nc, NODE_DISABLE_COLORS: _nd, ...USER_ENV } = ENV;
   const onTerminal = (env: NodeJS.ProcessEnv) => run('script', ['-qec', `"${process.execPath}" "${BIN}" compare --workloads getppid --count getppid=100 --strategies hw-nested --jobs 1`, '/dev/null'], env);
   it.skipIf(!existsSync('/usr/bin/script'))('on a terminal: a coloured header and a progress bar; NO_COLOR and TERM=dumb take the colour away', async () => {
-    const tty = await onTerminal(ENV);
+    const tty = await onTerminal(USER_ENV);
     expect(tty.status, tty.stderr).toBe(0);
     expect(tty.stdout).toContain(`${ESC}36m`); // cyan header
     expect(tty.stdout).toMatch(/compare \[[^\]]*\] \d+\/\d+/); // the progress bar (stderr shares the terminal)
     for (const env of [{ NO_COLOR: '1' }, { TERM: 'dumb' }]) {
-      const plain = await onTerminal({ ...ENV, ...env });
+      const plain = await onTerminal({ ...USER_ENV, ...env });
       expect(plain.status, plain.stdout + plain.stderr).toBe(0);
       expect(plain.stdout.replace(/\x1b\[\?25[lh]|\x1b\[[0-9]*[GKJ]/g, '')).not.toMatch(/\x1b\[[0-9;]*m/); // cursor moves of the bar aside, no SGR colour
       expect(plain.stdout).toContain('│ getppid  │ native');

@@ -3,7 +3,8 @@
 # handler is registered with the hypervisor (platform_init) rather than written to stvec.
 #include "entry.h"
   .section .text.entry, "ax", @progbits
-  .globl kernel_entry
+  .globl kernel_entry, _start
+_start:                         # the linker script's ENTRY: the same address
 kernel_entry:
   bnez a0, park
   mv s0, a1
