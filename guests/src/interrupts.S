@@ -17,7 +17,9 @@
   csrw mtvec, t0
   li s8, 0
   li s4, 0
-  # 1. machine timer: wfi until the interrupt; the handler moves mtimecmp away
+  # 1. machine timer: wfi until the interrupt; the handler moves mtimecmp away. The interrupt is
+  # taken only in the window after wfi (MIE set, then cleared): taken before a wfi, it would leave
+  # nothing pending to wake it, and QEMU's wfi sleeps for ever (seen under load).
   li t0, CLINT_MTIME
   ld t1, 0(t0)
   addi t1, t1, 200
@@ -25,10 +27,10 @@
   sd t1, 0(t0)
   li t0, 1 << 7
   csrs mie, t0
-  csrsi mstatus, 8
-1:wfi
-  beqz s8, 1b
+1:wfi                     # wakes on MTIP pending and enabled in mie, whatever mstatus.MIE
+  csrsi mstatus, 8        # the interrupt is taken here
   csrci mstatus, 8
+  beqz s8, 1b
   CHECK(2, s10, MTI)
   CHECK(3, s11, 0)        # mtval = 0 for interrupts
   csrr a0, mip

@@ -15,6 +15,7 @@ import type { LoadedImage } from '../loader/index.js';
 import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES } from '../vmm/csr.js';
 import { expireTimer } from '../vmm/sbi.js';
 import { ShadowPaging } from '../vmm/shadow-paging.js';
+import { floodWrites } from '../vmm/strategy-params.js';
 import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../vmm/guest-walk.js';
 import { VirtualCpu } from '../vmm/vcpu.js';
 import { RESUME, kernelEntry, insnLength, type ExitAction, type Strategy, type StrategyContext } from '../vmm/strategy.js';
@@ -63,7 +64,7 @@ export class BinaryTranslation implements Strategy, BtCore {
     const stats = new BtStats();
     const page = new VcpuPage(m, vm.vmm.alloc());
     const cache = new TranslationCache(m, vm.vmm, page, stats);
-    const shadow = new ShadowPaging(m, host, vm, 'compress');
+    const shadow = new ShadowPaging(m, host, vm, 'compress', floodWrites(this.ctx.params));
     shadow.translateKernel({ reservedBase: RESERVED_BASE, install: (root) => cache.install(root) });
     const g: Guest = {
       vcpu: new VirtualCpu(), shadow, page, cache, code: new GuestCode(vm.p2m, vm.stats), sites: new AdaptiveSites(this.options.adaptive),

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseImage } from '../loader/index.js';
 import { GUEST_RAM_BASE } from '../vmm/vm.js';
 import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
+import { strategyParamError } from '../vmm/strategy-params.js';
 import type { HartProfile } from '../../bindings/machine.js';
 import { DEFAULT_COST, withOverrides, parseAssignment, CostError, type CostModel } from '../cost/model.js';
 import { WORKLOADS, workload } from '../compare/workloads.js';
@@ -128,11 +129,14 @@ export const ALL_STRATEGIES = STRATEGIES;
 
 /**
  * `--set <strategy>.<key>=value` is a parameter of that strategy (e.g. pv.batch=1, the PV kernel's
- * batch size), not a cost: recorded in `params`; true when `text` was one.
+ * batch size; trap-emulate.flood=off), not a cost: checked and recorded in `params`; true when
+ * `text` was one.
  */
 function strategyParam(text: string, params: Record<string, Record<string, string>>): boolean {
   const m = /^([\w-]+)\.([\w-]+)=(.*)$/.exec(text.trim());
   if (!m || !(STRATEGIES as string[]).includes(m[1])) return false;
+  const refused = strategyParamError(m[1] as StrategyName, m[2], m[3]);
+  if (refused) throw new CostError(`--set ${text}: ${refused}`);
   params[m[1]] = { ...params[m[1]], [m[2]]: m[3] };
   return true;
 }

@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--plot <file.svg>', 'also write a bar chart of performance vs native per workload and strategy (SVG)')
     .addOption(new Option('--jobs <n>', 'worker threads running the cells (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
     .option('--cost <file>', 'JSON file overriding cost-model constants, e.g. {"memRef": 40, "exit": {"sbi": 1500}}')
-    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, translate, validatePte, exit.<kind> (exit.callout for every callout of bt); or a strategy parameter: pv.batch=N')
+    .option('--set <key=value...>', 'override one cost constant (repeatable): cpi, memRef, tlbFlush, emulate, shadowUpdate, guestWalkRef, reflect, translate, validatePte, exit.<kind> (exit.callout for every callout of bt); or a strategy parameter: pv.batch=N, trap-emulate|hw-shadow|bt.flood=N|off')
     .option('--count <workload=n...>', 'iterations of a workload (repeatable), e.g. --count tlb=500000')
     .option('--image <file>', 'guest kernel image (default: guests/build/minios.elf)')
     .option('--pv-image <file>', 'the PV kernel the pv strategy runs (default: guests/build/minios-pv.elf)')

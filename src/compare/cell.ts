@@ -7,6 +7,8 @@
 import { parseImage } from '../loader/index.js';
 import { HART_PROFILES, type HartProfile } from '../../bindings/machine.js';
 import { GUEST_RAM_BASE } from '../vmm/vm.js';
+import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
+import { strategyParamError } from '../vmm/strategy-params.js';
 import { modelledCycles, withOverrides, DEFAULT_COST, type CostModel, type CycleBreakdown } from '../cost/model.js';
 import { runMeasured, GUEST_RAM, type Hardware, type RunResult } from './run.js';
 
@@ -107,6 +109,12 @@ export function parseCell(value: unknown): CompareCell {
   const params = o.params as Record<string, unknown> | undefined;
   if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params) || Object.values(params).some((v) => typeof v !== 'string'))) {
     fail('"params" must be an object of strings');
+  }
+  if (params && typeof o.strategy === 'string' && (STRATEGIES as string[]).includes(o.strategy)) {
+    for (const [key, value] of Object.entries(params)) {
+      const refused = strategyParamError(o.strategy as StrategyName, key, value as string);
+      if (refused) fail(`"params": ${refused}`);
+    }
   }
   let cost: CostModel;
   try {

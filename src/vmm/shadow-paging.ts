@@ -21,6 +21,7 @@ import type { HostMemory } from './frames.js';
 import { OutOfMemory } from './errors.js';
 import type { Vm } from './vm.js';
 import { walkGuest, WRITE, READ, FETCH, type AccessType, type GuestContext } from './guest-walk.js';
+import { DEFAULT_FLOOD_WRITES } from './strategy-params.js';
 
 export type Ring = 'S' | 'U';
 export type RingMode = 'compress' | 'preserve';
@@ -44,8 +45,6 @@ const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n, D = 128n;
 const SV39 = 8n << 60n;
 const PPN = (1n << 44n) - 1n;
 const MAX_ROOTS = 128;
-/** Emulated writes to a page-table page, with no walk through it in between, before it is unprotected. */
-const FLOOD_WRITES = 64;
 
 interface ShadowRoot { root: bigint; asid: number; pages: bigint[] }
 interface SlotInfo { page: bigint; pteAddrs: bigint[] }
@@ -74,8 +73,12 @@ export class ShadowPaging {
   private codePages = new Set<bigint>();
   private translated?: TranslatedKernel;
 
+  /**
+   * `floodWrites`: emulated writes to a page-table page, with no walk through it in between, before
+   * it is unprotected (Infinity: never, classic trap-and-emulate).
+   */
   constructor(private readonly machine: Machine, private readonly host: HostMemory, private readonly vm: Vm,
-    private readonly rings: RingMode) {
+    private readonly rings: RingMode, private readonly floodWrites = DEFAULT_FLOOD_WRITES) {
     vm.onDestroy(() => this.dropAll());
   }
 
@@ -130,7 +133,7 @@ export class ShadowPaging {
     const page = pageOf(gpa);
     for (let a = gpa & ~7n; a < gpa + BigInt(bytes.length); a += 8n) this.zapDerived(a);
     const writes = (this.ptPages.get(page) ?? 0) + 1;
-    if (writes > FLOOD_WRITES) this.unprotect(page);
+    if (writes > this.floodWrites) this.unprotect(page);
     else this.ptPages.set(page, writes);
     this.flushIfNeeded();
   }

@@ -28,6 +28,13 @@ describe('map4m', () => {
     for (const r of [te, p]) expect(r.output).toBe(n.output);
   }, 60_000);
 
+  it('trap-emulate with --set trap-emulate.flood=off (every page-table page stays protected): at least 1,024 page-table-write exits', async () => {
+    const [n, te] = await Promise.all([runMeasured(native, 'map4m', 1, 'native'), runMeasured(native, 'map4m', 1, 'trap-emulate', {}, { params: { flood: 'off' } })]);
+    expect(te.counts.exits['pt-write']).toBeGreaterThanOrEqual(2048); // each of the 1,024 maps and 1,024 unmaps traps
+    expect(te.ptWrites).toBe(te.counts.exits['pt-write']);
+    expect(te.output).toBe(n.output);
+  }, 60_000);
+
   it('pv with --set pv.batch=1: at least 1,024 (one hypercall per page-table update)', async () => {
     const p = await runMeasured(pv, 'map4m', 1, 'pv', {}, { params: { batch: '1' } });
     expect(p.counts.exits.mmu_update).toBeGreaterThanOrEqual(2048);

@@ -11,6 +11,7 @@ import type { LoadedImage } from '../../loader/index.js';
 import { CSR, CAUSE, IRQ, SSTATUS, bit } from '../csr.js';
 import { decodePrivileged, csrNewValue } from '../decode.js';
 import { ShadowPaging } from '../shadow-paging.js';
+import { floodWrites } from '../strategy-params.js';
 import { emulateGuestStore } from '../guest-store.js';
 import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
 import type { HartContext } from '../world-switch.js';
@@ -40,7 +41,7 @@ export class HwShadow implements Strategy, Migratable {
 
   /** The VM's shadows (empty: filled as it faults) over this host's frames: at boot, or for a VM migrated in. */
   private adopt(vm: Vm, hart: HartContext, satp: bigint): void {
-    const g: Guest = { hart, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'preserve'), satp };
+    const g: Guest = { hart, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'preserve', floodWrites(this.ctx.params)), satp };
     g.shadow.onReset = () => this.ctx.machine.writeCsr(CSR.vsatp, g.shadow.satpFor(g.satp, 'S'));
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));

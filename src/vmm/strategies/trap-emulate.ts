@@ -11,6 +11,7 @@ import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
 import { decodePrivileged, csrNewValue } from '../decode.js';
 import { serveSbi, expireTimer } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
+import { floodWrites } from '../strategy-params.js';
 import { emulateGuestStore } from '../guest-store.js';
 import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
@@ -39,7 +40,7 @@ export class TrapEmulate implements Strategy, Migratable {
 
   /** The VM's shadows (empty, ring-compressed) over this host's frames: at boot, or for a VM migrated in. */
   private adopt(vm: Vm, vcpu: VirtualCpu, hart: HartContext): void {
-    const g: Guest = { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress'), hart };
+    const g: Guest = { vcpu, shadow: new ShadowPaging(this.ctx.machine, this.ctx.host, vm, 'compress', floodWrites(this.ctx.params)), hart };
     g.shadow.onReset = () => this.applyRing(g);
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));
