@@ -124,9 +124,6 @@ export async function compareCommand(opts: CompareOptions): Promise<number> {
   return bad.length ? 1 : 0;
 }
 
-export const ALL_WORKLOADS = WORKLOADS.map((w) => w.name);
-export const ALL_STRATEGIES = STRATEGIES;
-
 /**
  * `--set <strategy>.<key>=value` is a parameter of that strategy (e.g. pv.batch=1, the PV kernel's
  * batch size; trap-emulate.flood=off), not a cost: checked and recorded in `params`; true when

@@ -1,24 +1,19 @@
-/** The vmlab command line. */
+/**
+ * The vmlab command line. Each command's implementation is imported when the command runs, so
+ * `vmlab run` does not pay for loading the migration's plotting or the sweep's worker pool.
+ */
 import { Command, Option } from 'commander';
-import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCaches } from './options.js';
-import { runCommand } from './run.js';
-import { compareCommand, ALL_WORKLOADS, ALL_STRATEGIES } from './compare.js';
-import { runVmCommand } from './run-vm.js';
-import { hostCommand } from './host.js';
-import { cloudCommand } from './cloud.js';
-import { classifyCommand } from './classify.js';
-import { HART_PROFILES } from '../../bindings/machine.js';
-import { cellCommand } from './cell.js';
-import { FORMAT_NAMES } from '../compare/formats/index.js';
-import { defaultThreads } from '../sweep/pool.js';
-import { serveCommand } from './serve.js';
-import { migrateCommand } from './migrate.js';
+import { parseSize, parseCount, parseTimebase, parseTlb, parseAd, parseWalkCaches, parseList } from './options.js';
 import { parseHostPort, parsePort, parsePokes, parseMs, parseRate } from './options.js';
+import { HART_PROFILES } from '../../bindings/machine.js';
+import { FORMAT_NAMES } from '../compare/formats/index.js';
+import { WORKLOADS } from '../compare/workloads.js';
 import { POLICIES } from '../migration/options.js';
 import { STRATEGIES } from '../vmm/strategy.js';
+import { defaultThreads } from '../sweep/threads.js';
 
-const VMM_STRATEGIES = ALL_STRATEGIES.filter((s) => s !== 'native');
-import { parseList } from './options.js';
+const ALL_WORKLOADS = WORKLOADS.map((w) => w.name);
+const VMM_STRATEGIES = STRATEGIES.filter((s) => s !== 'native');
 
 /** --profile standard|critical (docs/BT.md). */
 const profileOption = (what: string) =>
@@ -51,14 +46,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--disk <file>', 'a raw disk image: a virtio-blk device at 0x10001000 (with --vmm pv: the block split driver\'s backend)')
     .action(async (file: string, opts) => {
       if (opts.bootargs !== undefined && !opts.vmm) { process.stderr.write('vmlab: --bootargs needs --vmm\n'); code = 2; return; }
-      code = opts.vmm ? await runVmCommand(file, opts) : await runCommand(file, opts);
+      code = opts.vmm ? await (await import('./run-vm.js')).runVmCommand(file, opts) : await (await import('./run.js')).runCommand(file, opts);
     });
 
   program
     .command('compare')
     .description('run each workload natively and under each VMM strategy; print performance relative to native and why')
     .addOption(new Option('--workloads <list>', `comma-separated: ${ALL_WORKLOADS.join(', ')}`).default(ALL_WORKLOADS, 'all').argParser((t) => parseList(t, ALL_WORKLOADS, 'workload')))
-    .addOption(new Option('--strategies <list>', `comma-separated: ${ALL_STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(ALL_STRATEGIES, 'all').argParser((t) => parseList(t, ALL_STRATEGIES, 'strategy')))
+    .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGIES.join(', ')} (native always runs: it is the baseline)`).default(STRATEGIES, 'all').argParser((t) => parseList(t, STRATEGIES, 'strategy')))
     .addOption(new Option('--format <format>', 'output: table, markdown, csv or json').choices(FORMAT_NAMES).default('table'))
     .addOption(new Option('--json', 'the same as --format json').conflicts('format'))
     .option('--wide', 'table and markdown: the explanation columns too (exit kinds, cycle breakdown); wider than 120 columns')
@@ -73,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(profileOption('the hart\'s ISA profile for every run (critical: trap-and-emulate cannot virtualize it)'))
     .option('--plan', 'print the cells (one JSON job description a line) instead of running them: for `vmlab cell` or a job engine')
     .option('--from <results.jsonl>', 'build the table from cell results (`vmlab cell` output) instead of running the cells')
-    .action(async (opts) => { code = await compareCommand(opts); });
+    .action(async (opts) => { code = await (await import('./compare.js')).compareCommand(opts); });
 
   program
     .command('host')
@@ -89,14 +84,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--plot <file.svg>', 'write each VM\'s CPU share over time as an SVG chart')
     .option('--solo', 'also run every VM alone and check its output is the same')
     .option('--list-schedulers', 'print the schedulers and their parameters with Xen\'s defaults')
-    .action(async (file: string | undefined, opts) => { code = await hostCommand(file, opts); });
+    .action(async (file: string | undefined, opts) => { code = await (await import('./host.js')).hostCommand(file, opts); });
 
   program
     .command('cloud')
     .description('the EC2 layer: run a trace of launch/terminate/transfer requests on hosts of several generations; print the bill, utilization and each instance\'s performance')
     .argument('<trace>', 'trace JSON file (docs/CLOUD.md)')
     .option('--json', 'print everything as JSON')
-    .action(async (file: string, opts) => { code = await cloudCommand(file, opts); });
+    .action(async (file: string, opts) => { code = await (await import('./cloud.js')).cloudCommand(file, opts); });
 
   program
     .command('classify')
@@ -104,14 +99,14 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(profileOption('the hart\'s ISA profile'))
     .option('--json', 'every form\'s classification as JSON')
     .option('--all', 'list every form, not only the sensitive ones, one row each')
-    .action(async (opts) => { code = await classifyCommand(opts); });
+    .action(async (opts) => { code = await (await import('./classify.js')).classifyCommand(opts); });
 
   program
     .command('cell')
     .description('run compare cells given as JSON Lines (from `vmlab compare --plan`); print their results as JSON Lines, in order')
     .argument('[file]', 'cells, one JSON object a line (default: standard input)')
     .addOption(new Option('--jobs <n>', 'worker threads (1: in this process)').default(defaultThreads(), 'one per core').argParser(parseCount))
-    .action(async (file: string | undefined, opts) => { code = await cellCommand(file, opts); });
+    .action(async (file: string | undefined, opts) => { code = await (await import('./cell.js')).cellCommand(file, opts); });
 
   program
     .command('serve')
@@ -122,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--vmm <list>', `the strategies this host takes VMs under (default all): ${STRATEGIES.join(', ')}`).argParser((t) => parseList(t, STRATEGIES, 'strategy')))
     .addOption(new Option('--mem <size>', 'take only VMs with this much RAM').argParser(parseSize))
     .addOption(new Option('--max-insns <n>', 'stop a received VM after n instructions').argParser(parseCount))
-    .action(async (opts) => { code = await serveCommand({ ...opts, accept: { strategies: opts.vmm, ramBytes: opts.mem } }); });
+    .action(async (opts) => { code = await (await import('./serve.js')).serveCommand({ ...opts, accept: { strategies: opts.vmm, ramBytes: opts.mem } }); });
 
   program
     .command('migrate')
@@ -143,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--report', 'print the figures (rounds, downtime, bytes) to stderr')
     .option('--json', 'print the figures as JSON on stdout')
     .option('--svg <file>', 'write a plot of the pages per round')
-    .action(async (file: string, opts) => { code = await migrateCommand(file, { ...opts, poke: opts.poke }); });
+    .action(async (file: string, opts) => { code = await (await import('./migrate.js')).migrateCommand(file, { ...opts, poke: opts.poke }); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

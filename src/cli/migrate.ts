@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { bootVm, migrateTo, summary, MigrationFailed, type MigrationReport, type PolicyName } from '../migration/index.js';
 import type { StrategyName } from '../vmm/strategy.js';
-import { plotMigration } from '../migration/plot.js';
 
 export interface MigrateCliOptions {
   to: { host: string; port: number };
@@ -65,7 +64,7 @@ export async function migrateCommand(file: string, o: MigrateCliOptions): Promis
   }
   if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (o.report) process.stderr.write(summary(report) + '\n' + table(report) + '\n');
-  if (o.svg) writeFileSync(o.svg, plotMigration(report));
+  if (o.svg) writeFileSync(o.svg, (await import('../migration/plot.js')).plotMigration(report)); // ECharts: loaded only for a plot
   return 0;
 }
 

@@ -3,7 +3,6 @@
  * per thread at a time, results in the order of the jobs whatever order they finish in. With one
  * thread the jobs run in this process, one after the other: the same code, so the same results.
  */
-import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import Tinypool from 'tinypool';
@@ -17,8 +16,9 @@ export interface SweepOptions {
   onDone?: (index: number, finished: number) => void;
 }
 
-/** Threads a sweep uses unless told: one per core the process may use. */
-export const defaultThreads = (): number => Math.max(1, availableParallelism());
+import { defaultThreads } from './threads.js';
+
+export { defaultThreads };
 
 // From the TypeScript sources (tsx, vitest) the worker is a .ts file and needs tsx's loader too.
 const fromSources = import.meta.url.endsWith('.ts');
