@@ -12,7 +12,7 @@
 import { emulateMmio, isDevice } from '../vmm/mmio.js';
 import type { ExitRecord } from '../../bindings/exit.js';
 import type { LoadedImage } from '../loader/index.js';
-import { CSR, CAUSE, IRQ, SSTATUS, bit, ALL_CAUSES } from '../vmm/csr.js';
+import { CSR, CAUSE, IRQ, SSTATUS } from '../vmm/csr.js';
 import { expireTimer } from '../vmm/sbi.js';
 import { ShadowPaging } from '../vmm/shadow-paging.js';
 import { floodWrites } from '../vmm/strategy-params.js';
@@ -21,7 +21,7 @@ import { VirtualCpu } from '../vmm/vcpu.js';
 import { RESUME, kernelEntry, insnLength, type ExitAction, type Strategy, type StrategyContext } from '../vmm/strategy.js';
 import type { Vm } from '../vmm/vm.js';
 import { emulateGuestStore } from '../vmm/guest-store.js';
-import { HartContext, switchIn, switchOut } from '../vmm/world-switch.js';
+import { HartContext, switchIn, switchOut, deprivilegedControls } from '../vmm/world-switch.js';
 import { unexpected } from '../vmm/strategies/vs-hart.js';
 import { RESERVED_BASE } from './layout.js';
 import { VcpuPage } from './vcpu-page.js';
@@ -94,12 +94,7 @@ export class BinaryTranslation implements Strategy, BtCore {
   enter(vm: Vm): void {
     const g = this.guest(vm);
     g.hartCsrs.clear();
-    switchIn(this.ctx.machine, vm, {
-      medeleg: 0n,
-      mie: bit(IRQ.mti),
-      satp: g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode),
-      exits: { exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false },
-    }, g.hart);
+    switchIn(this.ctx.machine, vm, deprivilegedControls(g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode)), g.hart);
     this.applyRing(g);
     g.page.push(g.vcpu);
     if (g.startAt !== undefined) { const at = g.startAt; g.startAt = undefined; this.enterKernel(vm, g, at); }

@@ -7,7 +7,7 @@ import { STRATEGIES, type StrategyName } from '../vmm/strategy.js';
 import { strategyParamError } from '../vmm/strategy-params.js';
 import type { HartProfile } from '../../bindings/machine.js';
 import { DEFAULT_COST, withOverrides, parseAssignment, CostError, type CostModel } from '../cost/model.js';
-import { WORKLOADS, workload } from '../compare/workloads.js';
+import { workload } from '../compare/workloads.js';
 import { GUEST_RAM, type Hardware, type RunResult } from '../compare/run.js';
 import { buildRows } from '../compare/report.js';
 import { planCells, imageRef, type CompareCell, type ImageRef } from '../compare/cell.js';

@@ -18,7 +18,7 @@
  * frames, so its decoded pages are its own; frames handed to another VM are zeroed, which drops them.
  */
 import type { Machine, MachineConfig } from '../../bindings/machine.js';
-import { CSR, IRQ, bit } from './csr.js';
+import { CSR, IRQ, bit, ALL_CAUSES } from './csr.js';
 import type { Vm } from './vm.js';
 
 /** The CSRs a guest running in VS/VU writes, directly or through the S CSRs at V=1. */
@@ -55,6 +55,19 @@ export interface HostControls {
   /** mstatus bits the strategy wants set (TVM for a paravirtual kernel); MPRV, TVM, TW, TSR, SUM, MXR are cleared otherwise. */
   mstatus?: bigint;
   exits: Required<Pick<MachineConfig, 'exitOnException' | 'exitOnInterrupt' | 'exitOnWfi'>> & Pick<MachineConfig, 'exitOnMmio'>;
+}
+
+/**
+ * The host's controls for a deprivileged guest (trap-and-emulate, binary translation): it runs in
+ * U on the shadow root `satp`, every exception and the machine's interrupts exit to the VMM.
+ */
+export function deprivilegedControls(satp: bigint): HostControls {
+  return {
+    medeleg: 0n,
+    mie: bit(IRQ.mti),
+    satp,
+    exits: { exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false },
+  };
 }
 
 const MSTATUS_HOST = (1n << 17n) | (1n << 20n) | (1n << 21n) | (1n << 22n) | (1n << 18n) | (1n << 19n); // MPRV TVM TW TSR SUM MXR

@@ -6,14 +6,13 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as A from '../helpers/asm.js';
 import { btKernel, runBt, TRAP_RECORD, type Kernel } from '../helpers/bt-guest.js';
-import { pagingOn, leaf } from '../helpers/tiny-kernel.js';
+import { pagingOn } from '../helpers/tiny-kernel.js';
 import { Machine } from '../../bindings/machine.js';
 import { parseImage } from '../../src/loader/index.js';
 import { HostMemory } from '../../src/vmm/frames.js';
 import { Vm, GUEST_RAM_BASE } from '../../src/vmm/vm.js';
 import { runVm } from '../../src/vmm/runner.js';
 import { BinaryTranslation } from '../../src/bt/bt.js';
-import { makeStrategy } from '../../src/compare/run.js';
 import { RESERVED_BASE, VCPU_VA, IJC_VA } from '../../src/bt/layout.js';
 
 const trapRecord = (r: Awaited<ReturnType<typeof runBt>>, k: Kernel) =>

@@ -1,9 +1,7 @@
 // `vmlab classify`: the theorem's check in the report and the exit status, and a clear error for a bad profile.
 import { describe, it, expect } from 'vitest';
 import { runVmlab } from '../helpers/cli.js';
-import { join } from 'node:path';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const vmlab = (...args: string[]) => runVmlab([...args], { timeout: 120_000 });
 
 describe('vmlab classify', () => {

@@ -6,7 +6,6 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'vmlab-host-'));
 const vmlab = (...args: string[]) => runVmlab(['host', ...args], { timeout: 120_000 });
 const file = (name: string, content: unknown) => { const f = join(dir, name); writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content)); return f; };

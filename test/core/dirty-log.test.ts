@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import * as A from '../helpers/asm.js';
 import { Machine, RAM_BASE } from '../../bindings/machine.js';
-import { PageTable, bootInto, runToBreak, resume, V, R, W, X, A as PTE_A, D as PTE_D } from '../mmu/harness.js';
+import { PageTable, bootInto, runToBreak, V, R, W, X, A as PTE_A, D as PTE_D } from '../mmu/harness.js';
 
 const PAGE = 4096n;
 const page = (pa: bigint) => Number((pa - RAM_BASE) / PAGE);

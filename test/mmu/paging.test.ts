@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { Asm, CSR, t0, t1, t2, t3, t4, t5, a0, a1, a2, a3, s1, s2, zero, ra } from './rv.js';
 import {
   newMachine, PageTable, Machine, bootInto, runToBreak, resume, load, delta, arr, num, pte,
-  V, R, W, X, U, G, A, D, SUM, MXR, CAUSE, CODE, DATA, PAGE, READ, WRITE, FETCH, PT_POOL,
+  V, R, W, X, U, G, A, D, SUM, MXR, CAUSE, CODE, DATA, PAGE, READ, WRITE, PT_POOL,
 } from './harness.js';
 
 const DVA = 0x4000_0000n; // data pages' virtual base

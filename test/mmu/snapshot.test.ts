@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { Asm, CSR, t0, t1, t2, t3, t5, s1, s2, s3, s4, s5 } from './rv.js';
 import {
-  newMachine, PageTable, Machine, load, bootInto, delta, V, R, W, X, A, D, CODE, DATA, PAGE, RAM_BASE,
+  newMachine, PageTable, Machine, load, bootInto, delta, V, R, W, X, A, D, CODE, DATA, RAM_BASE,
   CAUSE, RAM_BYTES,
 } from './harness.js';
 import { MachineError, type Snapshot } from '../../bindings/machine.js';

@@ -4,7 +4,7 @@
 // access-fault cause of the original access type (12/13/15, 1/5/7).
 import { describe, it, expect, beforeEach } from 'vitest';
 import {
-  newMachine, PageTable, Machine, pte, V, R, W, X, U, G, A, D, RWX, SUM, MXR, CAUSE, RAM_END, DATA, PT_POOL,
+  newMachine, PageTable, Machine, pte, V, R, W, X, U, G, A, D, SUM, MXR, CAUSE, RAM_END, DATA, PT_POOL,
 } from './harness.js';
 import type { CoreFlavor } from '../../bindings/core.js';
 

@@ -7,7 +7,7 @@
  */
 import type { ExitRecord } from '../../../bindings/exit.js';
 import type { LoadedImage } from '../../loader/index.js';
-import { CSR, CAUSE, IRQ, bit, ALL_CAUSES } from '../csr.js';
+import { CSR, CAUSE, IRQ } from '../csr.js';
 import { decodePrivileged, csrNewValue } from '../decode.js';
 import { serveSbi, expireTimer } from '../sbi.js';
 import { ShadowPaging } from '../shadow-paging.js';
@@ -15,7 +15,7 @@ import { floodWrites } from '../strategy-params.js';
 import { emulateGuestStore } from '../guest-store.js';
 import { READ, WRITE, FETCH, type AccessType, type GuestContext } from '../guest-walk.js';
 import { VirtualCpu } from '../vcpu.js';
-import { HartContext, switchIn, switchOut } from '../world-switch.js';
+import { HartContext, switchIn, switchOut, deprivilegedControls } from '../world-switch.js';
 import { RESUME, IDLE, insnLength, kernelEntry, type ExitAction, type Strategy, type StrategyContext } from '../strategy.js';
 import type { Vm } from '../vm.js';
 import { unexpected } from './vs-hart.js';
@@ -58,12 +58,7 @@ export class TrapEmulate implements Strategy, Migratable {
 
   enter(vm: Vm): void {
     const g = this.guest(vm);
-    switchIn(this.ctx.machine, vm, {
-      medeleg: 0n,
-      mie: bit(IRQ.mti),
-      satp: g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode),
-      exits: { exitOnException: ALL_CAUSES, exitOnInterrupt: bit(IRQ.mti) | bit(IRQ.msi) | bit(IRQ.mei), exitOnWfi: false },
-    }, g.hart);
+    switchIn(this.ctx.machine, vm, deprivilegedControls(g.shadow.satpFor(g.vcpu.satp, g.vcpu.mode)), g.hart);
   }
 
   leave(vm: Vm): void { switchOut(this.ctx.machine, this.guest(vm).hart); }
