@@ -1,8 +1,11 @@
 /**
  * vmlab: a RISC-V machine (RV64IMAC + Zicsr + H) emulated in WebAssembly, and the tools to boot
  * and run guests on it. This is the package's main entry (`import { Machine, boot } from 'vmlab'`);
- * it runs unchanged in Node and in a browser. The VMM, the comparison and the cost model are the
- * subpaths `vmlab/vmm`, `vmlab/compare` and `vmlab/cost`.
+ * it runs unchanged in Node and in a browser. The rest are subpaths: the VMM (`vmlab/vmm`), binary
+ * translation (`vmlab/bt`), paravirtualization (`vmlab/pv`), the comparison (`vmlab/compare`), the
+ * cost model (`vmlab/cost`), sweeps (`vmlab/sweep`), scheduling (`vmlab/sched`), the EC2 layer
+ * (`vmlab/cloud`), the virtual network (`vmlab/net`) and live migration (`vmlab/migration`, Node only:
+ * it speaks TCP).
  *
  * @packageDocumentation
  */

@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const SUBPATHS = ['vmlab', 'vmlab/vmm', 'vmlab/compare', 'vmlab/cost', 'vmlab/sweep', 'vmlab/cli'];
+const SUBPATHS = ['vmlab', 'vmlab/vmm', 'vmlab/compare', 'vmlab/cost', 'vmlab/sweep', 'vmlab/bt', 'vmlab/pv', 'vmlab/sched', 'vmlab/cloud', 'vmlab/net', 'vmlab/migration', 'vmlab/cli'];
 
 describe('the package from a tarball', { timeout: 300_000 }, () => {
   let files: string[];
@@ -57,6 +57,14 @@ describe('the package from a tarball', { timeout: 300_000 }, () => {
       import { runVm, type Strategy } from 'vmlab/vmm';
       import { chartSpec, type CompareCell } from 'vmlab/compare';
       import { DEFAULT_COST } from 'vmlab/cost';
+      import { BinaryTranslation } from 'vmlab/bt';
+      import { PvStrategy, HYPERCALL } from 'vmlab/pv';
+      import { SCHEDULERS, type Scenario } from 'vmlab/sched';
+      import { INSTANCE_TYPES, type Trace } from 'vmlab/cloud';
+      import { VirtualSwitch } from 'vmlab/net';
+      export const extras: [number, number, number] = [HYPERCALL.multicall, SCHEDULERS.length, INSTANCE_TYPES.length];
+      export type U = [BinaryTranslation, PvStrategy, Scenario, Trace, VirtualSwitch];
+      // (vmlab/migration's types name Node's own, a net.Server: its users have @types/node; this project has no types at all.)
       export const make: Promise<Machine> = Machine.create({ ramBytes: 1 << 20 });
       export const cost: number = DEFAULT_COST.memRef;
       export type T = [ExitRecord, Strategy, CompareCell, typeof runVm, typeof chartSpec];
