@@ -16,3 +16,5 @@ export { runSession, type SessionOptions, type SessionResult, type Outcome } fro
 export { machineStats, type StatRow } from './machine/stats.js';
 export { parseImage, parseElf, parseRaw, isElf, LoadError, type LoadErrorCode, type LoadedImage, type Segment, type RamRange } from './loader/index.js';
 export { disassemble } from './isa/disasm.js';
+export type { HartProfile, HartState } from '../bindings/machine.js';
+export type { CoreFlavor } from '../bindings/core.js';

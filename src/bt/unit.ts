@@ -32,7 +32,7 @@ export interface Site {
 
 export class UnitBuilder {
   readonly words: number[] = [];
-  /** [word index, guest pc, guest pc after it]: where each guest instruction's translation begins. */
+  /** Where each guest instruction's translation begins, as (word index, guest pc, guest pc after it). */
   readonly marks: [number, bigint, bigint][] = [];
   readonly sites: [number, Site][] = [];
   /** Guest instructions translated. */

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { planCells, runCell, parseCell, imageRef, checkImage, sha256Hex, type CompareCell, type CellResult, type ImageRef, type SweepPlan } from './cell.js';
-export { runMeasured, runOne, makeStrategy, isStrategyName, GUEST_RAM, type RunResult, type Hardware } from './run.js';
+export { runMeasured, runOne, makeStrategy, isStrategyName, GUEST_RAM, type RunResult, type Hardware, type RunExtras } from './run.js';
 export { WORKLOADS, workload, bootargs, type Workload } from './workloads.js';
 export { buildRows, resultLine, topExits, compact, type Row } from './report.js';
 export { COLUMNS, LEGEND, textColumns, csvColumns, percent, times, type Column } from './columns.js';

@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export * from './model.js';
+// The types and classes the public ones above name (so the API reference documents them too).
+export { type VmmWork } from './counts.js';

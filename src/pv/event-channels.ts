@@ -10,7 +10,7 @@ import type { EventBitmaps } from './shared-info.js';
 /** Ports a domain may use (Xen's default max_event_channels is 1023; port 0 is never allocated). */
 export const MAX_PORTS = 1024;
 
-type PortState =
+export type PortState =
   | { kind: 'free' }
   | { kind: 'unbound'; remoteDom: number }
   | { kind: 'interdomain'; remoteDom: number; remotePort: number }

@@ -22,7 +22,7 @@ const PAYLOAD_MAX = 4096, PATH_MAX = 3072;
 const PATH_CHARS = /^[A-Za-z0-9/_@.-]+$/;
 
 interface Node { value: string; owner: number; readers: Set<number> }
-type Watch = (path: string, value: string, writer: number) => void;
+export type Watch = (path: string, value: string, writer: number) => void;
 
 export class XenStoreError extends Error {
   constructor(readonly errno: 'ENOENT' | 'EACCES' | 'EINVAL' | 'ENOSYS' | 'E2BIG') { super(errno); }

@@ -16,3 +16,21 @@ export { ShadowPaging, type FaultResult, type RingMode, type Ring } from './shad
 export type { GuestContext, AccessType } from './guest-walk.js';
 export { GStage } from './g-stage.js';
 export { vmStats } from './stats.js';
+export { FETCH, READ, WRITE } from './guest-walk.js';
+export { GuestDirtyLog, type PageBitmap } from './dirty-log.js';
+export { StateReader, type StateRecord, type StateValue } from './state-reader.js';
+export type { Migratable } from './migratable.js';
+export { MmioBus } from '../vdev/bus.js';
+export type { BlockStore } from '../vdev/block-store.js';
+// The types and classes the public ones above name (so the API reference documents them too).
+export type { TranslatedFaultResult, TranslatedKernel } from './shadow-paging.js';
+export type { VmOptions } from './vm.js';
+export { VmmPool } from './frames.js';
+export { TagAllocator, type TagStats } from './tags.js';
+export { ConsoleLog } from './console.js';
+export { HartContext } from './world-switch.js';
+export { VirtualCpu } from './vcpu.js';
+export type { DmaMemory } from '../vdev/dma.js';
+export { VirtioBlk } from '../vdev/virtio-blk.js';
+export { VirtioMmio, type VirtioDevice } from '../vdev/virtio-mmio.js';
+export type { Buffer as VirtqueueBuffer } from '../vdev/virtqueue.js';
