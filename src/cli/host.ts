@@ -53,7 +53,7 @@ export async function hostCommand(file: string | undefined, opts: HostCliOptions
       if (solo.output !== outputs[i]) mismatches.push(g.spec.name);
     }
   }
-  if (opts.plot) writeFileSync(opts.plot, shareChart(metrics, `${scenario.scheduler.kind.name} on ${scenario.pcpus} pCPU${scenario.pcpus > 1 ? 's' : ''}: CPU share per VM`));
+  if (opts.plot) writeFileSync(opts.plot, await shareChart(metrics, `${scenario.scheduler.kind.name} on ${scenario.pcpus} pCPU${scenario.pcpus > 1 ? 's' : ''}: CPU share per VM`));
   if (opts.json) {
     process.stdout.write(JSON.stringify({ scheduler: scenario.scheduler.kind.name, params: scenario.scheduler.params, wallMs, metrics, outputs, soloMismatches: opts.solo ? mismatches : undefined }, null, 2) + '\n');
   } else {

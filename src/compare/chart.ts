@@ -54,8 +54,13 @@ export function chartSpec(rows: Row[], options: ChartOptions = {}): TopLevelSpec
 
 /** The chart as a standalone SVG document (Vega's headless SVG renderer: no canvas, no DOM). */
 export async function chartSvg(rows: Row[], options: ChartOptions = {}): Promise<string> {
+  return vegaLiteSvg(chartSpec(rows, options));
+}
+
+/** Any Vega-Lite spec as a standalone SVG document (Vega's headless renderer; loaded on first use). */
+export async function vegaLiteSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(rows, options)).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -21,7 +21,10 @@ describe('vmlab host', () => {
     expect(out.metrics.vms.map((v: { name: string; outcome: string }) => [v.name, v.outcome])).toEqual([['big', 'halt 0'], ['small', 'halt 0']]);
     expect(out.outputs[0]).toMatch(/compute n=300000 checksum=44999850000\n/);
     expect(out.soloMismatches).toEqual([]);
-    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<polyline[\s\S]*big[\s\S]*small[\s\S]*<\/svg>\n$/);
+    const plot = readFileSync(svg, 'utf8');
+    expect(plot).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>$/);
+    expect(plot).toContain('aria-roledescription="line mark"'); // a line per VM
+    expect(plot).toMatch(/>big<[\s\S]*>small</); // the legend names them
   });
 
   it('takes the VMs and parameters from options and prints the table', async () => {
