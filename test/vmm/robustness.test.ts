@@ -99,6 +99,7 @@ describe('the console', () => {
 
 describe('random exit records into every strategy', () => {
   const minios = image(readFileSync('guests/build/minios.elf'), 32 << 20);
+  const miniosPv = image(readFileSync('guests/build/minios-pv.elf'), 32 << 20); // pv: every ecall a hypercall with random arguments
   const causes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 20, 21, 22, 23, 24, 63];
   const insns = (r: Rng) => r.pick([
     () => Number(r.next64() & 0xffff_ffffn) >>> 0, () => r.int(0x10000),
@@ -115,7 +116,7 @@ describe('random exit records into every strategy', () => {
     tinst: r.int(0x4000), virt: r.int(2) === 0, priv: r.pick([0, 1, 3]), code: r.int(256),
     mmio: { addr: r.value(), size: r.pick([1, 2, 4, 8]), isStore: r.int(2) === 0, value: r.value() },
   });
-  for (const s of STRATEGIES) {
+  for (const s of [...STRATEGIES, 'pv'] as const) {
     it(`${s}: 40 runs of 1,500 random exits with random registers and guest memory, and no exception`, async () => {
       const r = new Rng(14);
       const outcomes = new Map<string, number>();
@@ -123,7 +124,7 @@ describe('random exit records into every strategy', () => {
         const { m, host: h } = await host(1, 512, 32 << 20);
         const vm = new Vm(1, h, 32 << 20, { vmmPages: 256 });
         const st = makeStrategy(s, { machine: m, host: h });
-        st.boot(vm, minios);
+        st.boot(vm, s === 'pv' ? miniosPv : minios);
         m.run = () => {
           for (let i = 1; i < 32; i++) if (r.int(4) === 0) m.setReg(i, r.int(2) ? GUEST_RAM_BASE + BigInt(r.int(34 << 20)) : r.value());
           if (r.int(8) === 0) { // scribble on guest memory (its page tables among it)
