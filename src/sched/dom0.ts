@@ -16,9 +16,9 @@
  * - the block backend of PV guests (src/pv/backends/block.ts): a frontend's notification is a job
  *   queued here; when dom0 reaches it, the backend carries out the ring's requests (their grant
  *   copies) and the job is priced by what it did: the notification taken and the response's sent
- *   (two exit round trips), per ring request the decoding (one emulated instruction) and one
- *   GNTTABOP_copy hypercall (an exit round trip: dom0 is a PV domain in Xen, blkback batches a
- *   request's segments into one call), a cycle per byte copied at the CPI. When dom0 has done
+ *   (two exit round trips), per ring request the decoding (one emulated instruction), per segment
+ *   a GNTTABOP_copy hypercall (an exit round trip, `exit.grant_table_op`: dom0 is a PV domain in
+ *   Xen), a cycle per byte copied at the CPI. When dom0 has done
  *   that much, the responses are published and the event sent (`onServed`: the guest wakes).
  */
 import { exitCost, type CostModel } from '../cost/model.js';
@@ -74,7 +74,7 @@ export class DriverDomain implements VcpuBody {
   /** The cycles dom0 spends on a block job that did `w`. */
   blockCycles(w: BlockWork): number {
     const exit = this.cost.exit.default ?? 0;
-    return 2 * exit + w.requests * (this.cost.emulate + exitCost(this.cost, 'grant_table_op')) + w.bytes * this.cost.cpi;
+    return 2 * exit + w.requests * this.cost.emulate + w.copies * exitCost(this.cost, 'grant_table_op') + w.bytes * this.cost.cpi;
   }
 
   /** A console request from `client` at time `at`: queued, and dom0 notified. */
