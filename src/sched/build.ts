@@ -133,8 +133,8 @@ function serveBlockInDom0(host: Host, dom0: DriverDomain, pv: PvStrategy, guests
     if (!g) throw new Error(`the block backend served domain ${job.domid}, which is no VM of this host`);
     dom0.submitJob(g.spec.name, dom0.completingAt ?? g.body.clockNow() ?? host.now, job);
   };
-  dom0.onServed = (client) => {
+  dom0.onServed = (client, at) => {
     const g = guests.find((x) => x.spec.name === client);
-    if (g && pv.eventArrived(g.vm) && g.vcpu.state === 'blocked') host.wakeAt(g.vcpu, dom0.completingAt ?? host.now);
+    if (g && pv.eventArrived(g.vm) && g.vcpu.state === 'blocked') host.wakeAt(g.vcpu, at);
   };
 }
