@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readScenario } from '../sched/scenario.js';
-import { buildHost, scenarioImage } from '../sched/build.js';
+import { buildHost, scenarioImage, vmImage } from '../sched/build.js';
 import { measure } from '../sched/metrics.js';
 import { hostTable } from '../sched/report.js';
 import { shareChart } from '../sched/plot.js';
@@ -34,7 +34,7 @@ export async function hostCommand(file: string | undefined, opts: HostCliOptions
   let built, scenario;
   try {
     scenario = readScenario(file ? withOptions(readJson(file), opts) : withOptions({}, opts));
-    built = await buildHost(scenario, scenarioImage(scenario));
+    built = await buildHost(scenario);
   } catch (e) {
     if (e instanceof ScenarioError) { process.stderr.write(`vmlab host: ${file ? `${file}: ` : ''}${e.message}\n`); return 2; }
     throw e;
@@ -46,10 +46,10 @@ export async function hostCommand(file: string | undefined, opts: HostCliOptions
   const outputs = built.guests.map((g) => g.vm.console);
   let mismatches: string[] = [];
   if (opts.solo) {
-    const image = scenarioImage(scenario);
+    const image = scenario.vms.some((v) => v.strategy !== 'pv' && !v.image) ? scenarioImage(scenario) : undefined;
     for (const [i, g] of built.guests.entries()) {
       if (g.vcpu.state !== 'done') continue; // still running at the end: nothing to compare yet
-      const solo = await runSolo(g.spec, image);
+      const solo = await runSolo(g.spec, vmImage(scenario, g.spec, image));
       if (solo.output !== outputs[i]) mismatches.push(g.spec.name);
     }
   }

@@ -76,6 +76,24 @@ export class PvStrategy implements Strategy {
     // Global mappings match every ASID: none of this domain's may outlive its time on the hart.
     this.hv.frames.flushTlb();
     d.running = true;
+    // An event that arrived while it was off the hart (a backend's response from a driver domain) is delivered now.
+    this.raiseUpcall(d);
+  }
+
+  /** The block backend every domain of this hypervisor gets (when it was given a disk). */
+  get blockBackend(): BlockBackend | undefined {
+    return this.backends.devices.find((b): b is BlockBackend => b instanceof BlockBackend);
+  }
+
+  /**
+   * An event was sent to the VM from outside its own exits (a driver domain's response while the
+   * vCPU was blocked): whether the vCPU has one to take, raising the upcall if the VM is on the hart.
+   */
+  eventArrived(vm: Vm): boolean {
+    const d = this.domain(vm);
+    if (!d.sharedInfo.upcallDeliverable()) return false;
+    if (d.running) this.raiseUpcall(d);
+    return true;
   }
 
   leave(vm: Vm): void {

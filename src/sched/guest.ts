@@ -54,6 +54,9 @@ export class GuestBody implements VcpuBody {
   private lastProgress = MIN_HALVING / 4;
   private guestTime = 0n;
 
+  /** Where the running step is: its start, the cycles of its finished slices, the meter's reading at the slice's start. */
+  private step: { now: number; used: number; before: number } | undefined;
+
   /** Receives the console output of every slice, with the time it was written (a driver domain's console backend). */
   onOutput: ((bytes: number, at: number) => void) | undefined;
 
@@ -72,7 +75,9 @@ export class GuestBody implements VcpuBody {
     let before = this.meter.cycles(this.vm.stats), instr = this.meter.instructions();
     while (used < target) {
       const printed = this.vm.consoleLog.total;
+      this.step = { now, used, before };
       const slice = this.slice(target - used);
+      this.step = undefined;
       const after = this.meter.cycles(this.vm.stats), cost = after - before;
       used += cost;
       before = after;
@@ -92,6 +97,12 @@ export class GuestBody implements VcpuBody {
   private finish(ran: number, ns: number, end: BodyEnd): { ran: number; end: BodyEnd } {
     if (ran > ns) { this.overrunNs += ran - ns; this.maxOverrunNs = Math.max(this.maxOverrunNs, ran - ns); }
     return { ran, end };
+  }
+
+  /** The virtual time of the guest's current instruction, while it runs (an exit handler asks: a notification's time). */
+  clockNow(): number | undefined {
+    const s = this.step;
+    return s && s.now + this.clock.ns(s.used + this.meter.cycles(this.vm.stats) - s.before);
   }
 
   wakeTime(): number { return this.vm.timerDeadline === NO_TIMER ? Infinity : nsAtTicks(this.vm.timerDeadline); }

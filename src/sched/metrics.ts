@@ -57,7 +57,11 @@ export interface VmMetrics {
   /** CPU share per window over the whole run (for plots). */
   timeline: number[];
   /** With a driver domain: its requests, their latency (request to completion) and dom0's CPU time for them. */
-  io: { requests: number; latency: Distribution; dom0Ns: number } | undefined;
+  io: {
+    requests: number; latency: Distribution; dom0Ns: number;
+    /** The block backend's part (a pv VM's blkfront): notifications served, ring requests, bytes, latency (notification to response), dom0's time. */
+    block: { jobs: number; requests: number; bytes: number; latency: Distribution; dom0Ns: number } | undefined;
+  } | undefined;
 }
 
 export interface HostMetrics {
@@ -123,6 +127,9 @@ function vmMetrics(v: HostVcpu, entitlement: number, span: number, windows: numb
     runQueueWait: distribution(v.record.waits), wakeLatency: distribution(v.record.wakeLatencies),
     switchesIn: v.record.switchesIn, blocks: v.record.blocks,
     timeline: Array.from({ length: all }, (_, k) => (win[k] ?? 0) / Math.min(w, end - k * w)),
-    io: served && { requests: served.requests, latency: distribution(served.latencies), dom0Ns: served.cpuNs },
+    io: served && {
+      requests: served.requests, latency: distribution(served.latencies), dom0Ns: served.cpuNs,
+      block: served.block.jobs ? { jobs: served.block.jobs, requests: served.block.requests, bytes: served.block.bytes, latency: distribution(served.block.latencies), dom0Ns: served.block.cpuNs } : undefined,
+    },
   };
 }

@@ -17,7 +17,7 @@ export function hostTable(m: HostMetrics, strategies: string[]): string {
     const wake = v.wakeLatency.count ? `${formatNs(v.wakeLatency.p50)} / ${formatNs(v.wakeLatency.p99)} / ${formatNs(v.wakeLatency.max)}` : '—';
     const row = [v.name, strategies[i], v.outcome, formatNs(v.cpuNs), pct(v.share), pct(v.entitlement), Number.isFinite(v.normalized) ? v.normalized.toFixed(3) : '—',
       pct(v.shareError.rms), `${formatNs(v.runQueueWait.p50)} / ${formatNs(v.runQueueWait.p99)}`, wake, String(v.switchesIn), String(v.blocks)];
-    if (io) row.push(v.io ? String(v.io.requests) : '—', v.io?.requests ? `${formatNs(v.io.latency.p50)} / ${formatNs(v.io.latency.p99)} / ${formatNs(v.io.latency.max)}` : '—', v.io ? formatNs(v.io.dom0Ns) : '—');
+    if (io) row.push(v.io ? (v.io.block ? `${v.io.requests} (${v.io.block.jobs} block)` : String(v.io.requests)) : '—', v.io?.requests ? `${formatNs(v.io.latency.p50)} / ${formatNs(v.io.latency.p99)} / ${formatNs(v.io.latency.max)}` : '—', v.io ? formatNs(v.io.dom0Ns) : '—');
     t.push(row);
   });
   const host = [

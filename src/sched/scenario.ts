@@ -20,6 +20,8 @@ export interface VmSpec {
   memMiB: number;
   /** The scheduler's per-VM parameters, defaults filled in. */
   sched: Params;
+  /** Its own guest image (default: the scenario's, or minios-pv for a pv VM). */
+  image?: string;
 }
 
 export interface Scenario {
@@ -33,17 +35,17 @@ export interface Scenario {
   /** Cost-model overrides (checked when the host is built). */
   cost: unknown;
   hardware: { tlb?: { entries: number; ways: number }; walkCaches?: { pwc: boolean; ntlb: boolean } };
-  /** Guest kernel image (default: minios). */
+  /** Guest kernel image (default: minios; a pv VM boots minios-pv unless it names its own). */
   image?: string;
   vms: VmSpec[];
-  /** A driver domain serving the guests' console I/O on the same pCPUs, with its scheduling parameters. */
+  /** A driver domain serving the guests' console I/O and the pv VMs' block I/O on the same pCPUs, with its scheduling parameters. */
   dom0: { sched: Params } | undefined;
 }
 
 const TOP_KEYS = ['pcpus', 'scheduler', 'durationMs', 'clockHz', 'quantumUs', 'windowMs', 'cost', 'hardware', 'image', 'vms', 'dom0', 'about'];
 /** The driver domain's name; no VM may take it. */
 export const DOM0 = 'dom0';
-const VM_KEYS = ['name', 'strategy', 'bootargs', 'memMiB', 'sched', 'count'];
+const VM_KEYS = ['name', 'strategy', 'bootargs', 'memMiB', 'sched', 'count', 'image'];
 const GUEST_STRATEGIES = STRATEGIES.filter((s): s is GuestStrategy => s !== 'native');
 
 /** A scenario from parsed JSON. */
@@ -98,7 +100,8 @@ function readVms(raw: unknown, kind: SchedulerKind): VmSpec[] {
     const memMiB = int(o.memMiB ?? 32, `${path}.memMiB`, 32, 1024);
     const sched = readParams(kind.vmParams, o.sched, `${path}.sched`);
     kind.checkVm?.(sched, `${path}.sched`);
-    for (let k = 0; k < count; k++) out.push({ name: count > 1 ? `${name}${k + 1}` : name, strategy, bootargs, memMiB, sched });
+    const image = o.image === undefined ? undefined : string(o.image, `${path}.image`);
+    for (let k = 0; k < count; k++) out.push({ name: count > 1 ? `${name}${k + 1}` : name, strategy, bootargs, memMiB, sched, ...(image ? { image } : {}) });
   });
   const seen = new Set<string>([DOM0]);
   for (const v of out) {

@@ -7,7 +7,7 @@ import type { LoadedImage } from '../loader/index.js';
 import { HostMemory } from '../vmm/frames.js';
 import { Vm } from '../vmm/vm.js';
 import { runVm } from '../vmm/runner.js';
-import { makeStrategy } from '../compare/run.js';
+import { makeStrategy, comparisonDisk } from '../compare/run.js';
 import type { VmSpec } from './scenario.js';
 
 const MIB = 1 << 20;
@@ -16,7 +16,8 @@ export async function runSolo(spec: VmSpec, image: LoadedImage, maxInstructions 
   const machine = await Machine.create({ ramBytes: 32 * MIB + spec.memMiB * MIB });
   const memory = new HostMemory(machine, 32 * MIB);
   const vm = new Vm(1, memory, spec.memMiB * MIB);
-  const strategy = makeStrategy(spec.strategy, { machine, host: memory });
+  // A pv VM gets the disk it has on a host (the io workload's); its backend serves it at once.
+  const strategy = makeStrategy(spec.strategy, { machine, host: memory, ...(spec.strategy === 'pv' ? { disk: comparisonDisk() } : {}) });
   strategy.boot(vm, image);
   vm.p2m.write(image.symbols.get('minios_bootargs')!, new TextEncoder().encode(spec.bootargs + '\0'));
   const out = runVm(machine, vm, strategy, { maxInstructions });

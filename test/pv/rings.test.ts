@@ -141,4 +141,27 @@ describe('a block backend facing a hostile frontend', () => {
     expect(t.blk.counts.requests).toBe(0);
   });
 
+  it('deferred to a driver domain: nothing is served until the job runs; bad requests get errors and a hostile ring stops the device there', async () => {
+    const t = await connected();
+    const jobs: import('../../src/pv/backends/block.js').BackendJob[] = [];
+    t.blk.defer = (job) => jobs.push(job);
+    t.read(1, 9, 8n);
+    t.read(2, 4000, 0n);
+    t.kick();
+    expect(jobs.length).toBe(1);
+    expect(t.blk.counts.requests).toBe(0);
+    expect(jobs[0].take()).toEqual({ requests: 2, copies: 2, bytes: 4096 }); // the bad grant's copy is tried (and refused by the hypervisor)
+    expect(t.responses()).toEqual([]); // carried out, not yet published
+    jobs[0].complete();
+    expect(t.responses()).toEqual([[1, 0], [2, BLKIF.RSP_ERROR]]);
+    t.read(3, 9, 0n);
+    t.front.pushRequests();
+    t.ring.write32(0, 1000);
+    expect(() => t.h.da.channels.send(t.port)).not.toThrow();
+    const job = jobs[jobs.length - 1];
+    expect(() => job.take()).not.toThrow();
+    expect(() => job.complete()).not.toThrow();
+    expect(t.responses()).toEqual([]);
+    expect(t.backends.store.get('/local/domain/0/backend/vbd/1/768/state')).toBe('5');
+  });
 });

@@ -6,6 +6,12 @@
  * bounds within the page and the disk) and served with grant copies into or out of the frontend's
  * granted pages, each copy checked by the hypervisor. A malformed ring (the frontend claiming more
  * requests than it holds) stops the device; a bad request only gets BLKIF_RSP_ERROR.
+ *
+ * Where the work is done: by default at once, inside the frontend's notification (the hypervisor
+ * calls dom0's handler synchronously). With `defer` set, a notification only hands a job to it (a
+ * driver domain with a vCPU of its own, src/sched/dom0.ts): the job's `take` carries out the
+ * requests (the grant copies) when dom0 runs, and its `complete` publishes the responses and sends
+ * the event when dom0 has done that work.
  */
 import type { PvDomain } from '../domain.js';
 import type { Backends, DeviceBackend } from './backends.js';
@@ -22,9 +28,25 @@ const STATE = { InitWait: 2, Initialised: 3, Connected: 4, Closing: 5 } as const
 
 interface Connection { ring: BackRing; dom0Port: number; broken?: string }
 
+/** What one pass over a ring did: the requests taken, the grant copies made and the bytes they moved. */
+export interface BlockWork { requests: number; copies: number; bytes: number }
+
+/** One notification's work, for a driver domain to do in two parts: the requests, then the responses and the event. */
+export interface BackendJob {
+  /** The domain served. */
+  readonly domid: number;
+  /** Takes every pending request and carries it out (responses queued, not yet published). */
+  take(): BlockWork;
+  /** Publishes the responses and notifies the frontend; more requests found then are another job. */
+  complete(): void;
+}
+
 export class BlockBackend implements DeviceBackend {
   readonly connections = new Map<number, Connection>();
   readonly counts = { requests: 0, errors: 0 };
+  /** A driver domain that does the work later (its vCPU scheduled); unset: at once. */
+  defer: ((job: BackendJob) => void) | undefined;
+  private work: BlockWork = { requests: 0, copies: 0, bytes: 0 };
 
   constructor(private readonly backends: Backends, readonly disk: BlockStore) {}
 
@@ -56,19 +78,48 @@ export class BlockBackend implements DeviceBackend {
     if (mapped.status !== GNTST.okay || dom0Port < 0) { store.write(`${back}/state`, String(STATE.Closing)); return; }
     const conn: Connection = { ring: new BackRing(mapped.page!, BLKIF_REQUEST_SIZE, BLKIF_RESPONSE_SIZE).attach(), dom0Port };
     this.connections.set(d.id, conn);
-    hv.onDom0Event(dom0Port, () => this.serve(d.id, conn));
+    hv.onDom0Event(dom0Port, () => (this.defer ? this.defer(this.job(d.id, conn)) : this.serve(d.id, conn)));
     store.write(`${back}/state`, String(STATE.Connected));
   }
 
+  /** At once: every pass until the ring is empty at the final check. */
   private serve(domid: number, c: Connection): void {
-    if (c.broken) return;
+    do this.take(domid, c); while (this.complete(domid, c));
+  }
+
+  private job(domid: number, c: Connection): BackendJob {
+    return {
+      domid,
+      take: () => this.take(domid, c),
+      complete: () => { if (this.complete(domid, c) && this.defer) this.defer(this.job(domid, c)); },
+    };
+  }
+
+  /** Copies every pending request out of the ring and carries it out; the responses wait in the ring, unpublished. */
+  private take(domid: number, c: Connection): BlockWork {
+    const work = (this.work = { requests: 0, copies: 0, bytes: 0 });
+    if (c.broken) return work;
+    this.guard(domid, c, () => {
+      for (let n = c.ring.pending(); n > 0; n--) c.ring.putResponse(this.handle(domid, c.ring.takeRequest(BLKIF_REQUEST_SIZE)));
+    });
+    return work;
+  }
+
+  /** Publishes the responses (an event if the frontend asked for one); whether requests came in meanwhile. */
+  private complete(domid: number, c: Connection): boolean {
+    if (c.broken) return false;
+    let more = false;
+    this.guard(domid, c, () => {
+      if (c.ring.pushResponses()) this.backends.hv.dom0Channels.send(c.dom0Port);
+      more = c.ring.finalCheck() > 0;
+    });
+    return more;
+  }
+
+  /** A malformed ring stops the device (Closing); the host carries on. */
+  private guard(domid: number, c: Connection, f: () => void): void {
     try {
-      let more = 0;
-      do {
-        for (let n = c.ring.pending(); n > 0; n--) c.ring.putResponse(this.handle(domid, c.ring.takeRequest(BLKIF_REQUEST_SIZE)));
-        if (c.ring.pushResponses()) this.backends.hv.dom0Channels.send(c.dom0Port);
-        more = c.ring.finalCheck();
-      } while (more);
+      f();
     } catch (e) {
       if (!(e instanceof RingError)) throw e;
       c.broken = e.message;
@@ -79,6 +130,7 @@ export class BlockBackend implements DeviceBackend {
   /** One request, already copied out of the ring: its response. */
   private handle(domid: number, bytes: Uint8Array): Uint8Array {
     this.counts.requests++;
+    this.work.requests++;
     const r = new Fields(bytes);
     const op = r.u8(0), nseg = r.u8(1), id = r.u64(8), sector = r.u64(16);
     const status = this.carryOut(domid, r, op, nseg, sector);
@@ -111,7 +163,9 @@ export class BlockBackend implements DeviceBackend {
         rc = grants.copy(DOMID_0, { kind: 'gref', domid, ref: s.gref, offset: off }, { kind: 'host', bytes: buf, offset: 0 }, len);
         if (rc === GNTST.okay) this.disk.write(at, buf);
       }
+      this.work.copies++;
       if (rc !== GNTST.okay) return BLKIF.RSP_ERROR;
+      this.work.bytes += len;
       at += s.count;
     }
     return BLKIF.RSP_OKAY;
