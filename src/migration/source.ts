@@ -192,6 +192,9 @@ class Source {
     const stopAt = epochMs();
     const stopMtime = this.vm.time;
     const wws = this.rounds.length ? this.rounds[this.rounds.length - 1].dirtied : 0;
+    this.vm.quiesce();
+    // What finishing the VM's half-done work wrote goes too (without logging every page goes anyway).
+    if (this.policy.logsDirtyPages) orInto(dirty, this.vm.dirtyLog.readAndClear());
     this.vm.dirtyLog.stop();
     this.opts.onEvent?.({ type: 'stopped', pages: countBits(dirty) });
     if (next === 'stop-and-copy') {
@@ -304,6 +307,10 @@ class Source {
     this.opts.onEvent?.({ type: 'done', report });
     return report;
   }
+}
+
+function orInto(into: PageBitmap, bits: PageBitmap): void {
+  for (let i = 0; i < into.length; i++) into[i] |= bits[i];
 }
 
 function allPages(n: number): PageBitmap {

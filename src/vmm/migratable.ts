@@ -29,6 +29,14 @@ export interface Migratable {
    * not part of the downtime. `restoreVm` then uses it. Optional.
    */
   prepareVm?(vm: Vm): void;
+  /**
+   * On the source, once the VM has stopped and before its state is saved: brings it to a point
+   * where the record means the same on another host (bt: a guest-instruction boundary; pv: the
+   * backends have answered every request they took). It may write guest memory, so the migration
+   * reads the dirty log once more after it. Throws when the VM cannot be brought there (the
+   * migration then fails and the VM goes on here). Optional.
+   */
+  quiesceVm?(vm: Vm): void;
 }
 
 /** Whether a strategy can have its VMs migrated. */

@@ -18,7 +18,7 @@ import { receive, type DestinationOptions, type Received } from '../../src/migra
 import type { MigrationReport } from '../../src/migration/report.js';
 import { guestPath } from './guests.js';
 
-export const VMM_STRATEGIES = ['trap-emulate', 'hw-shadow', 'hw-nested'] as const;
+export const VMM_STRATEGIES = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const;
 
 /** The bare `dirty` guest: `pages` pages incremented `passes` times. */
 export async function bareDirty(pages: number, passes: number, ramBytes = 4 << 20): Promise<{ vm: BareVm; image: LoadedImage }> {

@@ -57,6 +57,8 @@ export class BareVm implements HostedVm {
   }
   isAbsent(gfn: number): boolean { return this.machine.isPageAbsent(gfn); }
 
+  /** A bare machine stops between two instructions, with nothing half done. */
+  quiesce(): void {}
   saveState(): MigratedState {
     return { hart: this.machine.saveHart(), clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() } };
   }

@@ -44,6 +44,12 @@ export interface HostedVm {
   /** Marks the pages of `bits` not present (post-copy destination). */
   setAbsent(bits: PageBitmap): void;
   isAbsent(gfn: number): boolean;
+  /**
+   * The VM has stopped for the switch-over: whatever is half done is finished (requests a
+   * backend took, an instruction half emulated) before `saveState`. It may write guest pages,
+   * which the dirty log records. Throws when that is impossible (the VM goes on here).
+   */
+  quiesce(): void;
   /** The state besides RAM, taken while the VM is stopped. */
   saveState(): MigratedState;
   /** Takes over a migrated VM's state (checked whole before it changes anything). */

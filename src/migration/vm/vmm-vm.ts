@@ -109,6 +109,8 @@ export class VmmVm implements HostedVm {
     return g;
   }
 
+  quiesce(): void { this.vmm.quiesceVm?.(this.vm); }
+
   saveState(): MigratedState {
     const vm = this.vm;
     return {
