@@ -14,7 +14,7 @@ import type { Channel } from './transport/channel.js';
 import { yieldToIo } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { ConnectionLost } from './transport/channel.js';
-import { REC, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
+import { REC, PART_RECORDS, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
 import {
   decodeInit, decodePages, decodePageList, decodeHart, decodeClock, decodeBitmap, decodeStateRecord, decodeText,
   encodeText, encodeResumed, encodePageList, expectEmpty, checkEnd, type Init,
@@ -83,7 +83,7 @@ export class PostcopyFailed extends Error {
 }
 
 const ZERO = new Uint8Array(PAGE_BYTES);
-const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK] as const;
+const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK, ...Object.values(PART_RECORDS)] as const;
 
 /** Receives one VM over `channel`, resumes it, and runs it; see the module comment. */
 export async function receive(channel: Channel, options: DestinationOptions = {}): Promise<Received> {
@@ -200,6 +200,13 @@ function decodeState(records: Map<number, Uint8Array>, vm: HostedVm): MigratedSt
   if (hart) s.hart = decodeHart(hart);
   if (vmm) s.vmm = decodeStateRecord(vmm, 'VMM');
   if (devices) s.devices = decodeStateRecord(devices, 'DEVICES');
+  for (const [part, type] of Object.entries(PART_RECORDS) as [keyof typeof PART_RECORDS, number][]) {
+    const body = records.get(type);
+    if ((body !== undefined) !== vm.stateParts.includes(part)) {
+      throw new StreamError(`${recordName(type)}: ${body ? 'present in' : 'missing from'} the stream of a VM under ${vm.strategy}`);
+    }
+    if (body) (s.parts ??= {})[part] = decodeStateRecord(body, recordName(type));
+  }
   return s;
 }
 
@@ -223,6 +230,7 @@ async function runHere(link: RecordLink, vm: HostedVm, clock: MigratedState['clo
   const t = epochMs();
   // The clock as the guest sees it goes on from the source's stop (the state has the stop time).
   vm.resumeClock(clock, t);
+  vm.resumed();
   got.resumedAtEpochMs = t;
   await link.send(REC.RESUMED, encodeResumed({ epochMs: t, mtime: vm.time }));
   o.onEvent?.({ type: 'resumed', atEpochMs: t });

@@ -18,7 +18,7 @@
 import type { Channel } from './transport/channel.js';
 import { sleep } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
-import { REC, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
+import { REC, PART_RECORDS, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
 import {
   encodeInit, encodeRound, encodeHart, encodeClock, encodeBitmap, encodeStateRecord,
   encodeText, decodeText, decodeResumed, decodePageList, type Resumed,
@@ -129,6 +129,9 @@ class Source {
 
   private async migrate(): Promise<MigrationReport> {
     this.start = epochMs();
+    if (this.policy.mayPostcopy && !this.vm.postcopy) {
+      throw new MigrationFailed(`migration not started: a VM under ${this.vm.strategy} cannot resume before all its pages are there (its VMM reads guest memory directly), so ${this.policy.name} is not possible; use precopy, stop-and-copy or xen; the VM goes on here`, 'setup', true);
+    }
     await this.link.send(REC.INIT, encodeInit({ ramBytes: this.vm.ramBytes, strategy: this.vm.strategy }));
     await this.reply(REC.READY);
     this.phase = 'precopy';
@@ -221,6 +224,7 @@ class Source {
     if (s.hart) await this.link.send(REC.HART, encodeHart(s.hart));
     if (s.vmm) await this.link.send(REC.VMM, encodeStateRecord(s.vmm));
     if (s.devices) await this.link.send(REC.DEVICES, encodeStateRecord(s.devices));
+    for (const [part, r] of Object.entries(s.parts ?? {})) await this.link.send(PART_RECORDS[part as keyof typeof PART_RECORDS], encodeStateRecord(r));
     await this.link.send(REC.CLOCK, encodeClock(s.clock));
     return this.link.bytesSent - before;
   }
