@@ -52,6 +52,8 @@ export interface DestinationOptions {
   onSlice?: (vm: HostedVm) => void;
   /** Guest instructions to run here before giving up (default: until it halts). */
   maxInstructions?: number;
+  /** Asked between slices: true stops running the guest here (an operator's stop, a benchmark's end); the outcome is then `budget`. */
+  until?: () => boolean;
   /** Instructions per slice (default 200,000). */
   slice?: number;
   /**
@@ -251,6 +253,7 @@ async function runHere(link: RecordLink, vm: HostedVm, clock: MigratedState['clo
       done += slice;
       o.onSlice?.(vm);
       if (r.kind !== 'running') { got.outcome = r; break; }
+      if (o.until?.()) break;
       await yieldToIo();
     }
     if (post) await post.finish();
