@@ -19,8 +19,6 @@ import { PvStrategy } from '../../pv/strategy.js';
 import type { StatePart } from '../../vmm/migratable.js';
 import type { BlockStore } from '../../vdev/block-store.js';
 import type { VirtualSwitch } from '../../net/switch.js';
-import { MmioBus } from '../../vdev/bus.js';
-import { VmDma } from '../../vdev/dma.js';
 import { StreamError } from '../stream/format.js';
 import type { Clock } from '../stream/records.js';
 import { resumeWallClock } from './bare-vm.js';
@@ -46,9 +44,10 @@ function fromBase64(s: string, what: string): Uint8Array {
 
 /**
  * What a host gives the VMs it runs besides RAM: the disk behind their block device (pv's block
- * split driver, else an emulated virtio-blk) — for a migration, storage both hosts reach, such
- * as a disk image file on a shared file system — and the network their network device is
- * plugged into (pv's vif; the other strategies' minios has no network device).
+ * split driver) — for a migration, storage both hosts reach, such as a disk image file on a
+ * shared file system — and the network their network device is plugged into (pv's vif). Under
+ * the other strategies minios has no network device, and its emulated virtio-blk is not
+ * migrated: a disk is refused for them here.
  */
 export interface VmHostEnv {
   disk?: BlockStore;
@@ -76,7 +75,8 @@ export class VmmVm implements HostedVm {
     const s = strategy === 'pv'
       ? new PvStrategy({ machine, host, disk: env.disk }, { net: env.net?.switch, ip: env.net?.ip })
       : makeStrategy(strategy, { machine, host, disk: env.disk });
-    if (env.disk && strategy !== 'pv') vm.mmio = new MmioBus(new VmDma(vm.p2m), env.disk);
+    // The emulated virtio-blk of the other strategies keeps device state (queues, indices) no record carries yet.
+    if (env.disk && strategy !== 'pv') throw new Error(`a VM under ${strategy} with a disk cannot be migrated: its emulated virtio-blk device's state is not migrated (pv's split driver is)`);
     if (!isMigratable(s)) throw new Error(`strategy ${strategy} cannot be migrated`);
     if (incoming) s.prepareVm?.(vm);
     return new VmmVm(machine, host, vm, s, output);
