@@ -16,7 +16,7 @@
  * on where it is, with nothing lost. After GO the destination runs it: see MigrationFailed.
  */
 import type { Channel } from './transport/channel.js';
-import { sleep, yieldToIo } from './event-loop.js';
+import { sleep } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { REC, PART_RECORDS, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
 import {
@@ -133,8 +133,7 @@ class Source {
       throw new MigrationFailed(`migration not started: a VM under ${this.vm.strategy} cannot resume before all its pages are there (its VMM reads guest memory directly), so ${this.policy.name} is not possible; use precopy, stop-and-copy or xen; the VM goes on here`, 'setup', true);
     }
     await this.link.send(REC.INIT, encodeInit({ ramBytes: this.vm.ramBytes, strategy: this.vm.strategy }));
-    if (this.policy.logsDirtyPages) await this.readyWhileGuestRuns();
-    else await this.reply(REC.READY);
+    await this.reply(REC.READY);
     this.phase = 'precopy';
     if (this.policy.logsDirtyPages) this.vm.dirtyLog.start();
     let toSend = allPages(this.vm.pages);
@@ -182,22 +181,6 @@ class Source {
   private unexpected(r: Record): never {
     if (r.type === REC.REFUSE) throw new Error(`the destination refused the stream: ${decodeText(r.body, 'REFUSE')}`);
     throw new StreamError(`the destination sent ${recordName(r.type)} (record ${r.index}) out of turn`);
-  }
-
-  /**
-   * <- READY, with the guest running meanwhile (for the policies that run it during the
-   * migration): the destination's setup — a host machine of its own, its frames, prepareVm — is
-   * not a pause of the guest, as QEMU's setup phase is not. Nothing arriving for the stall timeout
-   * fails the migration, as a receive would.
-   */
-  private async readyWhileGuestRuns(): Promise<void> {
-    const deadline = performance.now() + this.o.stallTimeoutMs;
-    for (;;) {
-      const r = this.link.poll();
-      if (r) { if (r.type !== REC.READY) this.unexpected(r); return; }
-      if (performance.now() > deadline) throw new Error(`the destination did not answer INIT within ${this.o.stallTimeoutMs} ms`);
-      if (this.guest.run()) await yieldToIo(); else await sleep(1);
-    }
   }
 
   /** Waits for the destination's record of `type` (a refusal, or anything else, fails the migration). */
