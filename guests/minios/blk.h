@@ -14,5 +14,7 @@ int blk_init(void);
 uint64 blk_sectors(void);
 /* Reads `count` (1..BLK_MAX_SECTORS) sectors from `sector` into buf: 0, or -1. */
 int blk_read(uint64 sector, uint32 count, void *buf);
+/* Writes `count` (1..BLK_MAX_SECTORS) sectors from buf at `sector`: 0, or -1 (a read-only disk too). */
+int blk_write(uint64 sector, uint32 count, const void *buf);
 
 #endif

@@ -70,6 +70,14 @@ static int64 sys_blkread(struct trapframe *tf) {
   return copyout(buf, bounce, count * BLK_SECTOR);
 }
 
+/* blkwrite(sector, count, buf): copies in (the whole buffer checked first), then writes from the kernel page. */
+static int64 sys_blkwrite(struct trapframe *tf) {
+  static uint8 bounce[BLK_MAX_SECTORS * BLK_SECTOR];
+  uint64 sector = arg(tf, 0), count = arg(tf, 1), buf = arg(tf, 2);
+  if (count < 1 || count > BLK_MAX_SECTORS || copyin(bounce, buf, count * BLK_SECTOR) < 0) return -1;
+  return blk_write(sector, (uint32)count, bounce);
+}
+
 /* netsend/netrecv: frames through a kernel buffer (the whole user buffer checked first). */
 static uint8 frame_buf[NET_MAX_FRAME];
 static int64 sys_netsend(struct trapframe *tf) {
@@ -90,7 +98,7 @@ static int64 (*const syscalls[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write, [SYS_getpid] = sys_getpid, [SYS_getppid] = sys_getppid,
     [SYS_fork] = sys_fork,   [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,
     [SYS_sbrk] = sys_sbrk,   [SYS_yield] = sys_yield,   [SYS_exec] = sys_exec,   [SYS_sleep] = sys_sleep,
-    [SYS_blkread] = sys_blkread, [SYS_netsend] = sys_netsend, [SYS_netrecv] = sys_netrecv,
+    [SYS_blkread] = sys_blkread, [SYS_netsend] = sys_netsend, [SYS_netrecv] = sys_netrecv, [SYS_blkwrite] = sys_blkwrite,
 };
 
 void syscall(struct trapframe *tf) {

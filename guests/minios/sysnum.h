@@ -16,6 +16,7 @@
 #define SYS_sleep 11  /* sleep(duration in time units) -> 0; -1 if the wake-up time overflows */
 #define SYS_netsend 12 /* netsend(frame, len) -> 0; one Ethernet frame (the source MAC is the NIC's) */
 #define SYS_netrecv 13 /* netrecv(buf of 1514 bytes) -> the frame's length; waits for one */
-#define NSYSCALLS 14
+#define SYS_blkwrite 14 /* blkwrite(sector, count 1..8, buf) -> 0; writes count 512-byte sectors */
+#define NSYSCALLS 15
 
 #endif

@@ -49,6 +49,7 @@
 #define DESC_NEXT 1
 #define DESC_WRITE 2
 #define VIRTIO_BLK_T_IN 0
+#define VIRTIO_BLK_T_OUT 1
 
 struct virtq_desc {
   uint64 addr;
@@ -136,12 +137,13 @@ int blk_init(void) {
 
 uint64 blk_sectors(void) { return capacity; }
 
-int blk_read(uint64 sector, uint32 count, void *buf) {
+/* One request (a read into buf, or a write from it), polled to its end: 0, or -1. */
+static int request(uint32 type, uint64 sector, uint32 count, void *buf) {
   if (!q || count < 1 || count > BLK_MAX_SECTORS || sector > capacity || count > capacity - sector) return -1;
-  q->req = (struct blk_req){.type = VIRTIO_BLK_T_IN, .sector = sector};
+  q->req = (struct blk_req){.type = type, .sector = sector};
   q->status = 0xff;
   q->desc[0] = (struct virtq_desc){.addr = (uint64)&q->req, .len = sizeof(q->req), .flags = DESC_NEXT, .next = 1};
-  q->desc[1] = (struct virtq_desc){.addr = (uint64)buf, .len = count * BLK_SECTOR, .flags = DESC_NEXT | DESC_WRITE, .next = 2};
+  q->desc[1] = (struct virtq_desc){.addr = (uint64)buf, .len = count * BLK_SECTOR, .flags = DESC_NEXT | (type == VIRTIO_BLK_T_IN ? DESC_WRITE : 0), .next = 2};
   q->desc[2] = (struct virtq_desc){.addr = (uint64)&q->status, .len = 1, .flags = DESC_WRITE};
   q->avail.ring[q->avail.idx % QUEUE_SIZE] = 0;
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -154,3 +156,6 @@ int blk_read(uint64 sector, uint32 count, void *buf) {
   wr(INTERRUPT_ACK, rd(INTERRUPT_STATUS));
   return q->status == 0 ? 0 : -1;
 }
+
+int blk_read(uint64 sector, uint32 count, void *buf) { return request(VIRTIO_BLK_T_IN, sector, count, buf); }
+int blk_write(uint64 sector, uint32 count, const void *buf) { return request(VIRTIO_BLK_T_OUT, sector, count, (void *)buf); }

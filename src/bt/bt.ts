@@ -34,6 +34,10 @@ import { decodeGuest } from './decode.js';
 import { performAccess } from './guest-access.js';
 import { Callouts } from './callouts.js';
 import type { BtCore, Guest } from './guest.js';
+import { GuestPageAbsent } from '../vmm/p2m.js';
+import type { Migratable, StateRecord, StateReader } from '../vmm/migratable.js';
+import { MigrationStateError } from '../vmm/state-reader.js';
+import { hartContextState, hartContextFrom } from '../vmm/hart-context-state.js';
 
 const STIP = 1n << 5n;
 /** Nested instruction faults while entering the guest kernel's trap vector before the VM is stopped. */
@@ -51,7 +55,7 @@ export interface BtOptions {
 }
 
 
-export class BinaryTranslation implements Strategy, BtCore {
+export class BinaryTranslation implements Strategy, BtCore, Migratable {
   readonly name = 'bt' as const;
   private readonly guests = new Map<number, Guest>();
   private readonly callouts = new Callouts(this);
@@ -60,6 +64,15 @@ export class BinaryTranslation implements Strategy, BtCore {
 
   boot(vm: Vm, image: LoadedImage): void {
     vm.load(image);
+    this.adopt(vm, new VirtualCpu(), new HartContext([], 0n, 0, false), kernelEntry(image));
+  }
+
+  /**
+   * The VM's translation machinery over this host's frames, empty: the virtual-CPU page, the
+   * translation cache, the kernel shadows. At boot, or for a VM migrated in (whose kernel code is
+   * translated again here, as it runs: nothing of the source's cache is carried).
+   */
+  private adopt(vm: Vm, vcpu: VirtualCpu, hart: HartContext, startAt: bigint | undefined): void {
     const { machine: m, host } = this.ctx;
     const stats = new BtStats();
     const page = new VcpuPage(m, vm.vmm.alloc());
@@ -67,12 +80,58 @@ export class BinaryTranslation implements Strategy, BtCore {
     const shadow = new ShadowPaging(m, host, vm, 'compress', floodWrites(this.ctx.params));
     shadow.translateKernel({ reservedBase: RESERVED_BASE, install: (root) => cache.install(root) });
     const g: Guest = {
-      vcpu: new VirtualCpu(), shadow, page, cache, code: new GuestCode(vm.p2m, vm.stats), sites: new AdaptiveSites(this.options.adaptive),
-      stats, hart: new HartContext([], 0n, 0, false), hartCsrs: new Map(), startAt: kernelEntry(image),
+      vcpu, shadow, page, cache, code: new GuestCode(vm.p2m, vm.stats), sites: new AdaptiveSites(this.options.adaptive),
+      stats, hart, hartCsrs: new Map(), startAt,
     };
     shadow.onReset = () => { g.hartCsrs.clear(); this.applyRing(g); };
     this.guests.set(vm.id, g);
     vm.onDestroy(() => this.guests.delete(vm.id));
+  }
+
+  /**
+   * A stopped VM whose hart is inside an emulation sequence (scratch registers in use, t6 not yet
+   * restored) is stepped to the next guest-instruction boundary, where the hart's registers are
+   * exactly the guest's: only there does its state make sense without this host's translation
+   * cache. It may write guest memory (the instructions it steps), so the migration calls it before
+   * its last look at the dirty log.
+   */
+  quiesceVm(vm: Vm): void {
+    const g = this.guest(vm);
+    if (g.vcpu.mode !== 'S' || g.startAt !== undefined || g.cache.guestPcAt(g.hart.pc)?.boundary) return;
+    this.enter(vm);
+    let reached: bigint | ExitAction;
+    try {
+      g.page.pull(g.vcpu);
+      reached = this.stepToBoundary(vm, g);
+      g.page.push(g.vcpu);
+    } finally {
+      this.leave(vm);
+    }
+    if (typeof reached !== 'bigint') throw new Error(`bt: the VM cannot be stopped at an instruction boundary: ${reached.kind === 'crash' ? reached.why : reached.kind}`);
+  }
+
+  /**
+   * What the guest can see: its registers and pc (a guest pc: in virtual S the hart's pc is a
+   * translated one, given back as the guest instruction it begins) and the virtual CPU. The
+   * translation cache, the adaptive sites and the shadows are this host's and are rebuilt.
+   */
+  saveVm(vm: Vm): StateRecord {
+    const g = this.guest(vm);
+    const hart = hartContextState(g.hart);
+    if (g.startAt !== undefined) hart.pc = g.startAt;
+    else if (g.vcpu.mode === 'S') {
+      const at = g.cache.guestPcAt(g.hart.pc);
+      if (!at?.boundary) throw new Error(`bt: the hart is at 0x${g.hart.pc.toString(16)}, not at a guest-instruction boundary (quiesceVm first)`);
+      hart.pc = at.guestPc;
+    }
+    return { hart, vcpu: g.vcpu.save() };
+  }
+  restoreVm(vm: Vm, state: StateReader): void {
+    const hart = hartContextFrom(state.record('hart'), [], [[0, false]]);
+    const vcpu = VirtualCpu.from(state.record('vcpu'));
+    if (vcpu.mode === 'S' && hart.pc >= RESERVED_BASE) throw new MigrationStateError(`${state.what}: kernel pc 0x${hart.pc.toString(16)} is in the VMM's region`);
+    // In virtual S the guest pc is entered through a translation made here at the first world switch.
+    this.adopt(vm, vcpu, hart, vcpu.mode === 'S' ? hart.pc : undefined);
   }
 
   /** Binary translation's own counters for a VM. */
@@ -144,7 +203,12 @@ export class BinaryTranslation implements Strategy, BtCore {
   // --- translated kernel code ---
 
   private kernelTrap(vm: Vm, g: Guest, exit: ExitRecord): ExitAction {
-    if (exit.cause === CAUSE.fetchPage && exit.pc < RESERVED_BASE) return this.enterKernel(vm, g, exit.pc); // (not reached: the VMM enters kernel code through its translation)
+    if (exit.cause === CAUSE.fetchPage && exit.pc < RESERVED_BASE) {
+      // The hart was sent to a guest pc whose code had not arrived (enterKernel, post-copy): it is
+      // translated now, before anything changes, or GuestPageAbsent makes the runner wait for it.
+      if (!g.cache.peek(exit.pc)) this.translateAt(vm, g, exit.pc);
+      return this.enterKernel(vm, g, exit.pc);
+    }
     const at = g.cache.guestPcAt(exit.pc);
     if (!at) return { kind: 'crash', why: `exception ${exit.cause} at 0x${exit.pc.toString(16)}, outside any translation` };
     switch (exit.cause) {
@@ -251,7 +315,17 @@ export class BinaryTranslation implements Strategy, BtCore {
   enterKernel(vm: Vm, g: Guest, pc: bigint): ExitAction {
     let at = pc;
     for (let nested = 0; nested < MAX_NESTED_FAULTS; nested++) {
-      const u = g.cache.lookup(at) ?? this.translateAt(vm, g, at);
+      let u;
+      try {
+        u = g.cache.lookup(at) ?? this.translateAt(vm, g, at);
+      } catch (e) {
+        // The code's page has not arrived (post-copy), and the virtual CPU may already have taken
+        // a trap: the hart goes to the guest pc itself, which no kernel shadow maps executable, so
+        // its fetch fault exits, and there the runner waits for the page before translating it.
+        if (!(e instanceof GuestPageAbsent)) throw e;
+        this.ctx.machine.pc = at;
+        return RESUME;
+      }
       if (!('cause' in u)) { this.ctx.machine.pc = u.body; return RESUME; }
       // The guest's own instruction fault: it enters its trap handler, which is translated in turn.
       vm.stats.exit('guest-fault');

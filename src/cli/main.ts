@@ -117,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--vmm <list>', `the strategies this host takes VMs under (default all): ${STRATEGIES.join(', ')}`).argParser((t) => parseList(t, STRATEGIES, 'strategy')))
     .addOption(new Option('--mem <size>', 'take only VMs with this much RAM').argParser(parseSize))
     .addOption(new Option('--max-insns <n>', 'stop a received VM after n instructions').argParser(parseCount))
+    .addOption(new Option('--net <port>', 'this host\'s virtual switch, on a port the source\'s connects to (vmlab migrate --net): PV domains migrated here keep their network').argParser(parsePort))
     .action(async (opts) => { code = await (await import('./serve.js')).serveCommand({ ...opts, accept: { strategies: opts.vmm, ramBytes: opts.mem } }); });
 
   program
@@ -137,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--timebase <kind>', 'mtime follows retired instructions (insn) or the host clock (wall: the guest sees the downtime)').default('insn').argParser(parseTimebase))
     .option('--report', 'print the figures (rounds, downtime, bytes) to stderr')
     .option('--json', 'print the figures as JSON on stdout')
-    .option('--svg <file>', 'write a plot of the pages per round')
+    .option('--svg <file>', 'write a plot of the pages per round (and with --net the client\'s throughput)')
+    .addOption(new Option('--net <host:port>', 'pv: the guest\'s vif on a switch here joined to the destination\'s (vmlab serve --net), and a client here in a closed loop with the guest\'s netecho: its throughput over time goes in --report and --svg').argParser(parseHostPort))
     .action(async (file: string, opts) => { code = await (await import('./migrate.js')).migrateCommand(file, { ...opts, poke: opts.poke }); });
 
   try {

@@ -14,7 +14,7 @@ import type { Channel } from './transport/channel.js';
 import { yieldToIo } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
 import { ConnectionLost } from './transport/channel.js';
-import { REC, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
+import { REC, PART_RECORDS, OPTIONAL, PAGE_BYTES, recordName, StreamError } from './stream/format.js';
 import {
   decodeInit, decodePages, decodePageList, decodeHart, decodeClock, decodeBitmap, decodeStateRecord, decodeText,
   encodeText, encodeResumed, encodePageList, expectEmpty, checkEnd, type Init,
@@ -52,6 +52,8 @@ export interface DestinationOptions {
   onSlice?: (vm: HostedVm) => void;
   /** Guest instructions to run here before giving up (default: until it halts). */
   maxInstructions?: number;
+  /** Asked between slices: true stops running the guest here (an operator's stop, a benchmark's end); the outcome is then `budget`. */
+  until?: () => boolean;
   /** Instructions per slice (default 200,000). */
   slice?: number;
   /**
@@ -83,7 +85,7 @@ export class PostcopyFailed extends Error {
 }
 
 const ZERO = new Uint8Array(PAGE_BYTES);
-const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK] as const;
+const STATE_TYPES = [REC.HART, REC.VMM, REC.DEVICES, REC.CLOCK, ...Object.values(PART_RECORDS)] as const;
 
 /** Receives one VM over `channel`, resumes it, and runs it; see the module comment. */
 export async function receive(channel: Channel, options: DestinationOptions = {}): Promise<Received> {
@@ -200,6 +202,13 @@ function decodeState(records: Map<number, Uint8Array>, vm: HostedVm): MigratedSt
   if (hart) s.hart = decodeHart(hart);
   if (vmm) s.vmm = decodeStateRecord(vmm, 'VMM');
   if (devices) s.devices = decodeStateRecord(devices, 'DEVICES');
+  for (const [part, type] of Object.entries(PART_RECORDS) as [keyof typeof PART_RECORDS, number][]) {
+    const body = records.get(type);
+    if ((body !== undefined) !== vm.stateParts.includes(part)) {
+      throw new StreamError(`${recordName(type)}: ${body ? 'present in' : 'missing from'} the stream of a VM under ${vm.strategy}`);
+    }
+    if (body) (s.parts ??= {})[part] = decodeStateRecord(body, recordName(type));
+  }
   return s;
 }
 
@@ -223,6 +232,7 @@ async function runHere(link: RecordLink, vm: HostedVm, clock: MigratedState['clo
   const t = epochMs();
   // The clock as the guest sees it goes on from the source's stop (the state has the stop time).
   vm.resumeClock(clock, t);
+  vm.resumed();
   got.resumedAtEpochMs = t;
   await link.send(REC.RESUMED, encodeResumed({ epochMs: t, mtime: vm.time }));
   o.onEvent?.({ type: 'resumed', atEpochMs: t });
@@ -243,6 +253,7 @@ async function runHere(link: RecordLink, vm: HostedVm, clock: MigratedState['clo
       done += slice;
       o.onSlice?.(vm);
       if (r.kind !== 'running') { got.outcome = r; break; }
+      if (o.until?.()) break;
       await yieldToIo();
     }
     if (post) await post.finish();

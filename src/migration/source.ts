@@ -18,7 +18,7 @@
 import type { Channel } from './transport/channel.js';
 import { sleep } from './event-loop.js';
 import { RecordLink, type Record } from './transport/link.js';
-import { REC, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
+import { REC, PART_RECORDS, MAX_PAGES_PER_RECORD, recordName, StreamError } from './stream/format.js';
 import {
   encodeInit, encodeRound, encodeHart, encodeClock, encodeBitmap, encodeStateRecord,
   encodeText, decodeText, decodeResumed, decodePageList, type Resumed,
@@ -129,6 +129,9 @@ class Source {
 
   private async migrate(): Promise<MigrationReport> {
     this.start = epochMs();
+    if (this.policy.mayPostcopy && !this.vm.postcopy) {
+      throw new MigrationFailed(`migration not started: a VM under ${this.vm.strategy} cannot resume before all its pages are there (its VMM reads guest memory directly), so ${this.policy.name} is not possible; use precopy, stop-and-copy or xen; the VM goes on here`, 'setup', true);
+    }
     await this.link.send(REC.INIT, encodeInit({ ramBytes: this.vm.ramBytes, strategy: this.vm.strategy }));
     await this.reply(REC.READY);
     this.phase = 'precopy';
@@ -192,6 +195,9 @@ class Source {
     const stopAt = epochMs();
     const stopMtime = this.vm.time;
     const wws = this.rounds.length ? this.rounds[this.rounds.length - 1].dirtied : 0;
+    this.vm.quiesce();
+    // What finishing the VM's half-done work wrote goes too (without logging every page goes anyway).
+    if (this.policy.logsDirtyPages) orInto(dirty, this.vm.dirtyLog.readAndClear());
     this.vm.dirtyLog.stop();
     this.opts.onEvent?.({ type: 'stopped', pages: countBits(dirty) });
     if (next === 'stop-and-copy') {
@@ -218,6 +224,7 @@ class Source {
     if (s.hart) await this.link.send(REC.HART, encodeHart(s.hart));
     if (s.vmm) await this.link.send(REC.VMM, encodeStateRecord(s.vmm));
     if (s.devices) await this.link.send(REC.DEVICES, encodeStateRecord(s.devices));
+    for (const [part, r] of Object.entries(s.parts ?? {})) await this.link.send(PART_RECORDS[part as keyof typeof PART_RECORDS], encodeStateRecord(r));
     await this.link.send(REC.CLOCK, encodeClock(s.clock));
     return this.link.bytesSent - before;
   }
@@ -304,6 +311,10 @@ class Source {
     this.opts.onEvent?.({ type: 'done', report });
     return report;
   }
+}
+
+function orInto(into: PageBitmap, bits: PageBitmap): void {
+  for (let i = 0; i < into.length; i++) into[i] |= bits[i];
 }
 
 function allPages(n: number): PageBitmap {

@@ -1,7 +1,9 @@
 /** ARP for IPv4 over Ethernet (RFC 826): requests, replies, and the gratuitous reply a host that moved sends. */
-import { macFromString, macToString, FrameError } from './ethernet.js';
+import { macFromString, macToString, FrameError, ETHERTYPE, BROADCAST } from './ethernet.js';
 
 export const ARP_REQUEST = 1, ARP_REPLY = 2;
+/** RARP's request (RFC 903), the operation QEMU's self-announcement uses. */
+export const RARP_REQUEST = 3;
 export interface ArpPacket { op: number; senderMac: string; senderIp: string; targetMac: string; targetIp: string }
 
 export function ipFromString(s: string): Uint8Array {
@@ -26,4 +28,17 @@ export function decodeArp(b: Uint8Array): ArpPacket {
   const op = (b[6] << 8) | b[7];
   if (op !== ARP_REQUEST && op !== ARP_REPLY) throw new FrameError(`ARP operation ${op}`);
   return { op, senderMac: macToString(b.subarray(8, 14)), senderIp: ipToString(b.subarray(14, 18)), targetMac: macToString(b.subarray(18, 24)), targetIp: ipToString(b.subarray(24, 28)) };
+}
+
+/**
+ * The frame a host that moved sends so the network finds it again: with its IPv4 address a
+ * gratuitous ARP reply (broadcast, "ip is at mac": every switch relearns the port of mac, every
+ * ARP cache holding ip takes mac), without one a RARP request for its own MAC, as QEMU's
+ * announce-self does, which only the switches learn from.
+ */
+export function announcement(mac: string, ip?: string): { ethertype: number; payload: Uint8Array } {
+  if (ip !== undefined) return { ethertype: ETHERTYPE.ARP, payload: encodeArp({ op: ARP_REPLY, senderMac: mac, senderIp: ip, targetMac: BROADCAST, targetIp: ip }) };
+  const p = encodeArp({ op: ARP_REPLY, senderMac: mac, senderIp: '0.0.0.0', targetMac: mac, targetIp: '0.0.0.0' });
+  p[7] = RARP_REQUEST;
+  return { ethertype: ETHERTYPE.RARP, payload: p };
 }

@@ -2,7 +2,7 @@
 
 export const ETH_HEADER = 14;
 export const ETH_MAX_FRAME = 1514;
-export const ETHERTYPE = { IPV4: 0x0800, ARP: 0x0806, LOCAL_EXPERIMENTAL: 0x88b5 } as const;
+export const ETHERTYPE = { IPV4: 0x0800, ARP: 0x0806, RARP: 0x8035, LOCAL_EXPERIMENTAL: 0x88b5 } as const;
 export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 
 export class FrameError extends Error {}

@@ -6,10 +6,11 @@
  * talk to guests through it.
  */
 import { encodeFrame, decodeFrame, BROADCAST, ETHERTYPE, FrameError, type Frame } from './ethernet.js';
-import { encodeArp, decodeArp, ARP_REQUEST, ARP_REPLY } from './arp.js';
+import { encodeArp, decodeArp, announcement, ARP_REQUEST, ARP_REPLY } from './arp.js';
 import type { SwitchPort, VirtualSwitch } from './switch.js';
 
-export interface ArpEntry { mac: string; updates: number }
+/** An ARP cache entry: the MAC, how often it changed, and how many ARP packets from ip confirmed or changed it. */
+export interface ArpEntry { mac: string; updates: number; heard: number }
 
 export class ClientHost implements SwitchPort {
   readonly arp = new Map<string, ArpEntry>();
@@ -36,7 +37,8 @@ export class ClientHost implements SwitchPort {
 
   /** A gratuitous ARP reply: "ip is at mac", broadcast, so every cache holding ip updates. */
   announce(): void {
-    this.send(BROADCAST, ETHERTYPE.ARP, encodeArp({ op: ARP_REPLY, senderMac: this.mac, senderIp: this.ip, targetMac: BROADCAST, targetIp: this.ip }));
+    const a = announcement(this.mac, this.ip);
+    this.send(BROADCAST, a.ethertype, a.payload);
   }
 
   receive(bytes: Uint8Array): void {
@@ -44,6 +46,7 @@ export class ClientHost implements SwitchPort {
     try { f = decodeFrame(bytes); } catch (e) { if (e instanceof FrameError) return; throw e; }
     if (f.dst !== this.mac && f.dst !== BROADCAST) return;
     if (f.ethertype === ETHERTYPE.ARP) return this.arpPacket(f.payload);
+    if (f.ethertype === ETHERTYPE.RARP) return; // another host's self-announcement: only switches learn from it
     const h = this.handlers.get(f.ethertype);
     if (h) h(f);
     else this.received.push(f);
@@ -54,8 +57,8 @@ export class ClientHost implements SwitchPort {
     try { p = decodeArp(payload); } catch (e) { if (e instanceof FrameError) return; throw e; }
     if (p.senderIp !== this.ip) {
       const e = this.arp.get(p.senderIp);
-      if (e && e.mac !== p.senderMac) this.arp.set(p.senderIp, { mac: p.senderMac, updates: e.updates + 1 });
-      else if (!e && (p.targetIp === this.ip || p.op === ARP_REPLY)) this.arp.set(p.senderIp, { mac: p.senderMac, updates: 0 });
+      if (e) this.arp.set(p.senderIp, { mac: p.senderMac, updates: e.updates + (e.mac !== p.senderMac ? 1 : 0), heard: e.heard + 1 });
+      else if (p.targetIp === this.ip || p.op === ARP_REPLY) this.arp.set(p.senderIp, { mac: p.senderMac, updates: 0, heard: 1 });
     }
     if (p.op === ARP_REQUEST && p.targetIp === this.ip) {
       this.send(p.senderMac, ETHERTYPE.ARP, encodeArp({ op: ARP_REPLY, senderMac: this.mac, senderIp: this.ip, targetMac: p.senderMac, targetIp: p.senderIp }));

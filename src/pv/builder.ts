@@ -108,12 +108,21 @@ export function buildDomain(hv: Hypervisor, vm: Vm, image: LoadedImage, options:
  * creates a vCPU; the guest unmasks them when it is ready.
  */
 export function registerDomain(hv: Hypervisor, vm: Vm, layout: DomainLayout): PvDomain {
+  const domain = adoptDomain(hv, vm, layout);
+  hv.machine.writePhys((domain.sharedInfo.mfn << 12n) + BigInt(SHARED_INFO.vcpu0 + SHARED_INFO.upcallMask), Uint8Array.of(1));
+  return domain;
+}
+
+/**
+ * Makes `vm` a PV domain with the special pages of `layout` as they are (a domain migrated in:
+ * its shared-info page and grant table hold what the guest left there), no port bound yet.
+ */
+export function adoptDomain(hv: Hypervisor, vm: Vm, layout: DomainLayout): PvDomain {
   const mfn = (p: number) => vm.p2m.frames[p] >> 12n;
   const sharedInfo = new SharedInfoPage(hv.machine, mfn(layout.sharedInfoPfn));
   const domain = new PvDomain(vm, hv.machine, new EventChannels(vm.id, sharedInfo, hv), sharedInfo, layout);
   hv.domains.set(vm.id, domain);
   hv.grants.setFrames(vm.id, layout.grantPfns.map(mfn));
-  hv.machine.writePhys((mfn(layout.sharedInfoPfn) << 12n) + BigInt(SHARED_INFO.vcpu0 + SHARED_INFO.upcallMask), Uint8Array.of(1));
   return domain;
 }
 

@@ -41,6 +41,8 @@ export class PvDomain {
   /** satp of the current base pointer (Sv39, ASID, root mfn). */
   satp = 0n;
   baseMfn: bigint | undefined;
+  /** The guest's own ASID of the base pointer (NEW_BASEPTR's arg2): what a migration carries, the host ASID being this host's. */
+  baseAsid = 0;
   /** The trap handler the guest registered (set_trap_table): stvec, validated. */
   trapHandler: bigint | undefined;
   /** Set by SCHEDOP_shutdown: the VM's exit code. */
@@ -50,7 +52,7 @@ export class PvDomain {
   /** Whether its vCPU is on the hart now (hypercalls that change hart state apply at once). */
   running = false;
   /** The vCPU off the hart: registers, pc, privilege (it starts in S) and the S CSRs it owns. */
-  readonly hart = new HartContext(GUEST_S_CSRS, 0n, 1, false);
+  hart = new HartContext(GUEST_S_CSRS, 0n, 1, false);
   /** Host ASIDs (the host-wide allocator's) standing for the guest's own ASIDs. */
   private readonly asids = new Map<number, number>();
 
@@ -86,8 +88,9 @@ export class PvDomain {
   }
 
   /** Makes `satp` the vCPU's translation; on the hart at once if it runs. */
-  setBase(satp: bigint, mfn: bigint): void {
+  setBase(satp: bigint, mfn: bigint, asid: number): void {
     this.satp = satp;
+    this.baseAsid = asid;
     this.baseMfn = mfn;
     if (this.running) this.machine.writeCsr(CSR.satp, satp);
   }

@@ -131,6 +131,47 @@ export class EventChannels {
   virqPort(virq: number): number | undefined { return this.virqs.get(virq); }
   /** Closes every port (the domain is going away): peers' ports become unbound. */
   closeAll(): void { for (let p = 1; p < this.ports.length; p++) if (this.ports[p].kind !== 'free') this.close(p); }
+  /** Every port in use and what it is bound to (for a migration). */
+  bound(): [number, PortState][] {
+    const out: [number, PortState][] = [];
+    for (let p = 1; p < this.ports.length; p++) if (this.ports[p].kind !== 'free') out.push([p, this.ports[p]]);
+    return out;
+  }
+
+  /**
+   * A migrated domain's ports, on a domain with none yet: unbound, VIRQ and IPI ports as they
+   * were; a port that was bound to a port of dom0 comes back unbound, offered to dom0, for this
+   * host's backend to bind (its port numbers are this host's own). The pending and mask bits are
+   * in the shared-info page, which moved with the guest's memory. Throws a RangeError naming the
+   * first port that cannot be (a number outside 1..MAX_PORTS-1 or repeated, a VIRQ out of range
+   * or bound twice, a peer other than dom0); nothing is changed then.
+   */
+  restore(ports: readonly [number, PortState][]): void {
+    if (this.ports.length > 1) throw new Error('event channels: restore on a domain that has ports');
+    const next: PortState[] = [{ kind: 'free' }];
+    const virqs = new Map<number, number>();
+    for (const [port, st] of ports) {
+      if (!Number.isInteger(port) || port < 1 || port >= MAX_PORTS) throw new RangeError(`port ${port} is outside 1..${MAX_PORTS - 1}`);
+      if (next[port] && next[port].kind !== 'free') throw new RangeError(`port ${port} appears twice`);
+      while (next.length <= port) next.push({ kind: 'free' });
+      switch (st.kind) {
+        case 'unbound': case 'interdomain':
+          if (st.remoteDom !== 0) throw new RangeError(`port ${port} is bound to domain ${st.remoteDom}: only dom0 peers move with a domain`);
+          next[port] = { kind: 'unbound', remoteDom: 0 };
+          break;
+        case 'virq':
+          if (!Number.isInteger(st.virq) || st.virq < 0 || st.virq >= NR_VIRQS || virqs.has(st.virq)) throw new RangeError(`port ${port}: VIRQ ${st.virq} is out of range or bound twice`);
+          virqs.set(st.virq, port);
+          next[port] = { kind: 'virq', virq: st.virq };
+          break;
+        case 'ipi': next[port] = { kind: 'ipi' }; break;
+        default: throw new RangeError(`port ${port}: kind ${(st as { kind: string }).kind}`);
+      }
+    }
+    this.ports.splice(0, this.ports.length, ...next);
+    for (const [v, p] of virqs) this.virqs.set(v, p);
+  }
+
   /** What a port is bound to, for tests and the status command. */
   describe(port: number): PortState | undefined { return this.state(port); }
 }

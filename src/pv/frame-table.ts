@@ -158,6 +158,16 @@ export class FrameTable {
     this.flushClock++;
   }
 
+  /** The frames of `dom` pinned (MMUEXT_PIN_*), with their types: what a migration carries of the frame table. */
+  pinnedOf(dom: number): [bigint, PageType][] {
+    const out: [bigint, PageType][] = [];
+    for (let i = 0; i < this.frames; i++) {
+      const mfn = this.firstMfn + BigInt(i);
+      if (this.pinned[i] && this.host.ownerOf(mfn << 12n) === dom) out.push([mfn, this.type[i] as PageType]);
+    }
+    return out;
+  }
+
   /** Drops every count of `dom`'s frames (the domain is destroyed: its frames go back to the pool clean). */
   forgetDomain(dom: number): void {
     for (let i = 0; i < this.frames; i++) {

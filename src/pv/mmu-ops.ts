@@ -8,7 +8,7 @@
 import type { Caller, Hypervisor } from './hypervisor.js';
 import { PageType } from './frame-table.js';
 import { Fields, MAX_COPY } from './guest-access.js';
-import { SATP_SV39 } from './domain.js';
+import { SATP_SV39, type PvDomain } from './domain.js';
 import { err, MMU, MMUEXT, MMU_UPDATE_SIZE, MMUEXT_OP_SIZE } from './abi.js';
 
 const ASID_LIMIT = 1n << 16n;
@@ -103,6 +103,11 @@ function flushAsid(hv: Hypervisor, owner: number, asid: bigint): number {
   return 0;
 }
 
+/** satp for root `mfn` of domain `d` with the guest's ASID `asid` (on the hart, the host ASID standing for it). */
+export function baseSatp(hv: Hypervisor, d: PvDomain, mfn: bigint, asid: number): bigint {
+  return SATP_SV39 | (BigInt(d.hostAsid(hv.host, asid)) << 44n) | mfn;
+}
+
 /** MMUEXT_NEW_BASEPTR: an L3 table of the domain becomes its vCPU's root, with the guest's ASID in arg2 (a host ASID on the hart). */
 function newBase(hv: Hypervisor, owner: number, mfn: bigint, asid: bigint): number {
   const d = hv.domains.get(owner);
@@ -110,7 +115,7 @@ function newBase(hv: Hypervisor, owner: number, mfn: bigint, asid: bigint): numb
   const rc = hv.frames.getPageAndType(mfn, owner, PageType.L3);
   if (rc !== 0) return rc;
   const old = d.baseMfn;
-  d.setBase(SATP_SV39 | (BigInt(d.hostAsid(hv.host, Number(asid))) << 44n) | mfn, mfn);
+  d.setBase(baseSatp(hv, d, mfn, Number(asid)), mfn, Number(asid));
   if (old !== undefined) hv.frames.putPageAndType(old);
   return 0;
 }

@@ -23,6 +23,12 @@ import { Backends } from './backends/backends.js';
 import { BlockBackend } from './backends/block.js';
 import { NetBackend } from './backends/net.js';
 import type { VirtualSwitch } from '../net/switch.js';
+import type { Migratable, StatePart, StateReader, StateRecord } from '../vmm/migratable.js';
+import { MigrationStateError } from '../vmm/state-reader.js';
+import { hartContextState, hartContextFrom } from '../vmm/hart-context-state.js';
+import { GUEST_S_CSRS } from './domain.js';
+import { saveDomain, restoreDomain } from './domain-state.js';
+import { quiesceBackends, saveBackends, restoreBackends } from './backends/backends-state.js';
 
 const MSTATUS_TVM = bit(20), MSTATUS_TW = bit(21);
 const SSIP = bit(IRQ.ssi);
@@ -36,9 +42,11 @@ export interface PvOptions {
   cmdline?: string;
   /** A switch every domain gets a vif on (the network split driver). */
   net?: VirtualSwitch;
+  /** The guest's IPv4 address on that switch (the toolstack's vif `ip=`): what its vif announces after a migration. */
+  ip?: string;
 }
 
-export class PvStrategy implements Strategy {
+export class PvStrategy implements Strategy, Migratable {
   readonly name = 'pv' as const;
   readonly hv: Hypervisor;
   readonly backends: Backends;
@@ -46,7 +54,7 @@ export class PvStrategy implements Strategy {
     this.hv = new Hypervisor(ctx.machine, ctx.host);
     this.backends = new Backends(this.hv);
     if (ctx.disk) this.backends.addDevice(new BlockBackend(this.backends, ctx.disk));
-    if (options.net) this.backends.addDevice(new NetBackend(this.backends, options.net));
+    if (options.net) this.backends.addDevice(new NetBackend(this.backends, options.net, options.ip));
   }
 
   domain(vm: Vm): PvDomain {
@@ -58,7 +66,44 @@ export class PvStrategy implements Strategy {
   boot(vm: Vm, image: LoadedImage): void {
     const d = buildDomain(this.hv, vm, image, { cmdline: this.options.cmdline });
     this.backends.attach(d);
-    vm.onDestroy(() => { this.backends.detach(d); this.hv.destroyDomain(d); });
+    this.onDestroy(vm);
+  }
+
+  private onDestroy(vm: Vm): void {
+    vm.onDestroy(() => {
+      const d = this.hv.domains.get(vm.id);
+      if (d) { this.backends.detach(d); this.hv.destroyDomain(d); }
+    });
+  }
+
+  // --- migration (docs/MIGRATION.md): the VMM record has the vCPU, the PV and PV_DEVICES records the rest ---
+
+  readonly stateParts: readonly StatePart[] = ['pv', 'pv-devices'];
+  /** The hypervisor and its backends read guest pages directly (validation, hypercall arguments, grant copies): every page must be here. */
+  readonly postcopy = false;
+
+  /** The backends answer every request the stopped domain made and flush the disk; frames still waiting for a buffer are carried. */
+  quiesceVm(vm: Vm): void { quiesceBackends(this.backends, this.domain(vm)); }
+  saveVm(vm: Vm): StateRecord { return { hart: hartContextState(this.domain(vm).hart) }; }
+  saveParts(vm: Vm): Partial<Record<StatePart, StateRecord>> {
+    const d = this.domain(vm);
+    return { pv: saveDomain(this.hv, d), 'pv-devices': saveBackends(this.backends, d) };
+  }
+  restoreVm(vm: Vm, state: StateReader, parts: Partial<Record<StatePart, StateReader>> = {}): void {
+    const hart = hartContextFrom(state.record('hart'), GUEST_S_CSRS, [[1, false], [0, false]]);
+    if (!parts.pv || !parts['pv-devices']) throw new MigrationStateError('a PV domain needs its PV and PV_DEVICES records');
+    this.onDestroy(vm);
+    const d = restoreDomain(this.hv, vm, parts.pv);
+    d.hart = hart;
+    restoreBackends(this.backends, d, parts['pv-devices']);
+    // A port bound to dom0 at the source that no backend here took would leave the guest waiting forever.
+    for (const [port, s] of d.channels.bound()) {
+      if (s.kind === 'unbound' && wasInterdomain(parts.pv, port)) throw new MigrationStateError(`PV: port ${port} was bound to dom0 at the source and no backend here took it up`);
+    }
+  }
+  resumedVm(vm: Vm): void {
+    const d = this.domain(vm);
+    for (const dev of this.backends.devices) dev.resumed?.(d);
   }
 
   enter(vm: Vm): void {
@@ -200,4 +245,8 @@ export class PvStrategy implements Strategy {
 function crash(vm: Vm, why: string): ExitAction {
   vm.stats.exit('fatal');
   return { kind: 'crash', why };
+}
+
+function wasInterdomain(pv: StateReader, port: number): boolean {
+  return pv.list('ports', 1024).some((p) => p.int('port', 1, 1023) === port && p.oneOf('kind', ['unbound', 'interdomain', 'virq', 'ipi'] as const) === 'interdomain');
 }

@@ -96,6 +96,43 @@ export class XenStore {
   /** A toolstack watch: `fn` runs after every write at or under `prefix`. */
   watch(prefix: string, fn: Watch): void { this.watches.push({ prefix, fn }); }
 
+  /**
+   * The nodes of one domain, for a migration: its own subtree and the toolstack's backend nodes
+   * for it (/local/domain/0/backend/<kind>/<domid>/...), as [path, value, owner, readers].
+   */
+  exportDomain(domid: number): [string, string, number, number[]][] {
+    const own = XenStore.domainPath(domid);
+    const back = new RegExp(`^/local/domain/0/backend/[^/]+/${domid}(/|$)`);
+    const out: [string, string, number, number[]][] = [];
+    for (const [k, n] of this.nodes) if (k === own || k.startsWith(own + '/') || back.test(k)) out.push([k, n.value, n.owner, [...n.readers]]);
+    return out;
+  }
+
+  /**
+   * A migrated domain's nodes (exportDomain's), put in place without a watch firing: the guest's
+   * frontends and the backends find the values they left. Every path must be one exportDomain
+   * gives for `domid`, owners and readers only dom0 and `domid`; throws a XenStoreError (EINVAL,
+   * E2BIG) at the first that is not, before anything is written.
+   */
+  importDomain(domid: number, nodes: readonly [string, string, number, number[]][]): void {
+    const own = XenStore.domainPath(domid);
+    const back = new RegExp(`^/local/domain/0/backend/[^/]+/${domid}(/|$)`);
+    if (nodes.length > 4096) throw new XenStoreError('E2BIG');
+    for (const [path, value, owner, readers] of nodes) {
+      this.check(path);
+      const ours = path === own || path.startsWith(own + '/') || back.test(path);
+      const who = (d: number) => d === 0 || d === domid;
+      if (!ours || value.length > PAYLOAD_MAX || !who(owner) || readers.length > 2 || !readers.every(who)) throw new XenStoreError('EINVAL');
+    }
+    for (const [path, value, owner, readers] of nodes) {
+      for (let p = path; p.lastIndexOf('/') > 0;) {
+        p = p.slice(0, p.lastIndexOf('/'));
+        if (!this.nodes.has(p)) this.nodes.set(p, { value: '', owner: 0, readers: new Set() });
+      }
+      this.nodes.set(path, { value, owner, readers: new Set(readers) });
+    }
+  }
+
   /** Everything under a domain's own path goes (the domain is destroyed). */
   forgetDomain(domid: number): void {
     const p = XenStore.domainPath(domid);

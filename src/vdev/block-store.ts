@@ -11,6 +11,8 @@ export interface BlockStore {
   readonly readonly: boolean;
   read(sector: number, count: number): Uint8Array;
   write(sector: number, data: Uint8Array): void;
+  /** Makes every write so far durable where other hosts see it (a shared disk before a migration's switch-over). Optional. */
+  flush?(): void;
 }
 
 export class BlockStoreError extends Error {}

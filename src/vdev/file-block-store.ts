@@ -1,5 +1,5 @@
 /** A raw disk image file on the host as a BlockStore (Node only: the browser build uses memory). */
-import { openSync, readSync, writeSync, fstatSync, closeSync } from 'node:fs';
+import { openSync, readSync, writeSync, fstatSync, fsyncSync, closeSync } from 'node:fs';
 import { SECTOR, BlockStoreError, checkRange, type BlockStore } from './block-store.js';
 
 /** A raw disk image file (its size rounded down to whole sectors). */
@@ -21,6 +21,8 @@ export class FileBlockStore implements BlockStore {
     checkRange(this, sector, Math.ceil(data.length / SECTOR));
     writeSync(this.fd, data, 0, data.length, sector * SECTOR);
   }
+  /** fsync: the writes are on the file's storage, for another host that opens it (a migration's destination). */
+  flush(): void { if (!this.readonly) fsyncSync(this.fd); }
   close(): void { closeSync(this.fd); }
 }
 

@@ -66,6 +66,33 @@ export class StateReader {
     const sub = this.record(name);
     return new Map(keys.map((k) => [k, sub.u64(String(k))]));
   }
+  /** The record's field names. */
+  keys(): string[] { return Object.keys(this.fields); }
+  /** Whether the field is `false` (how a record says "none" for a field that is otherwise a value). */
+  isFalse(name: string): boolean { return this.get(name) === false; }
+  /** An array of at most `max` integers, each in [min, maxValue]. */
+  ints(name: string, max: number, min: number, maxValue: number): number[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length > max || v.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < min || x > maxValue)) {
+      throw this.bad(name, `is not a list of at most ${max} integers in ${min}..${maxValue}`);
+    }
+    return v as number[];
+  }
+  /** An array of at most `max` strings, each of at most `maxLength` characters. */
+  strings(name: string, max: number, maxLength: number): string[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length > max || v.some((x) => typeof x !== 'string' || x.length > maxLength)) throw this.bad(name, `is not a list of at most ${max} strings`);
+    return v as string[];
+  }
+  /** An array of at most `max` records. */
+  list(name: string, max: number): StateReader[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length > max) throw this.bad(name, `is not a list of at most ${max} records`);
+    return v.map((x, i) => {
+      if (typeof x !== 'object' || x === null || Array.isArray(x) || typeof x === 'bigint') throw this.bad(`${name}[${i}]`, 'is not a record');
+      return new StateReader(x as StateRecord, `${this.what}.${name}[${i}]`);
+    });
+  }
   /** A nested record. */
   record(name: string): StateReader {
     const v = this.get(name);

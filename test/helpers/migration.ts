@@ -10,7 +10,7 @@ import { loadImage } from '../../src/machine/boot.js';
 import { GUEST_RAM_BASE } from '../../src/vmm/vm.js';
 import type { StrategyName } from '../../src/vmm/strategy.js';
 import { BareVm } from '../../src/migration/vm/bare-vm.js';
-import { VmmVm } from '../../src/migration/vm/vmm-vm.js';
+import { VmmVm, type VmHostEnv } from '../../src/migration/vm/vmm-vm.js';
 import type { HostedVm } from '../../src/migration/vm/hosted.js';
 import { memoryPair, type Tamper } from '../../src/migration/transport/memory.js';
 import { migrate, type SourceOptions } from '../../src/migration/source.js';
@@ -18,7 +18,7 @@ import { receive, type DestinationOptions, type Received } from '../../src/migra
 import type { MigrationReport } from '../../src/migration/report.js';
 import { guestPath } from './guests.js';
 
-export const VMM_STRATEGIES = ['trap-emulate', 'hw-shadow', 'hw-nested'] as const;
+export const VMM_STRATEGIES = ['trap-emulate', 'bt', 'hw-shadow', 'hw-nested'] as const;
 
 /** The bare `dirty` guest: `pages` pages incremented `passes` times. */
 export async function bareDirty(pages: number, passes: number, ramBytes = 4 << 20): Promise<{ vm: BareVm; image: LoadedImage }> {
@@ -30,14 +30,19 @@ export async function bareDirty(pages: number, passes: number, ramBytes = 4 << 2
   return { vm: new BareVm(machine), image };
 }
 
-let minios: LoadedImage | undefined;
-/** minios under a VMM strategy with these boot arguments. */
-export async function miniosVm(strategy: Exclude<StrategyName, 'native'>, bootargs: string, ramBytes = 64 << 20): Promise<{ vm: VmmVm; image: LoadedImage }> {
-  minios ??= parseImage(readFileSync(guestPath('minios')), { base: GUEST_RAM_BASE, size: BigInt(ramBytes) });
-  const vm = await VmmVm.create(strategy, ramBytes);
-  vm.boot(minios);
-  vm.vm.p2m.write(minios.symbols.get('minios_bootargs')!, new TextEncoder().encode(bootargs + '\0'));
-  return { vm, image: minios };
+const images = new Map<string, LoadedImage>();
+/**
+ * minios under a VMM strategy with these boot arguments (under pv its port, minios-pv), on a host
+ * that gives it `env` (a disk, a network).
+ */
+export async function miniosVm(strategy: Exclude<StrategyName, 'native'>, bootargs: string, ramBytes = 64 << 20, env: VmHostEnv = {}): Promise<{ vm: VmmVm; image: LoadedImage }> {
+  const name = strategy === 'pv' ? 'minios-pv' : 'minios';
+  let image = images.get(name);
+  if (!image) images.set(name, (image = parseImage(readFileSync(guestPath(name)), { base: GUEST_RAM_BASE, size: 1n << 30n })));
+  const vm = await VmmVm.create(strategy, ramBytes, false, env);
+  vm.boot(image);
+  vm.vm.p2m.write(image.symbols.get('minios_bootargs')!, new TextEncoder().encode(bootargs + '\0'));
+  return { vm, image };
 }
 
 /** minios on a bare machine (its own M-mode stub) with these boot arguments. */

@@ -10,17 +10,17 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const VMLAB = join(ROOT, 'bin', 'vmlab.mjs');
 const DIRTY = join(ROOT, 'guests', 'build', 'dirty.elf');
 
-/** Starts `vmlab serve --listen 0 --once`; resolves with its port and the promise of its end. */
-function startServe(): Promise<{ port: number; done: Promise<{ code: number | null; stdout: string; stderr: string }> }> {
+/** Starts `vmlab serve --listen 0 --once` (and its network with `net`); resolves with its ports and the promise of its end. */
+function startServe(net = false): Promise<{ port: number; netPort: number; done: Promise<{ code: number | null; stdout: string; stderr: string }> }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [VMLAB, 'serve', '--listen', '0', '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [VMLAB, 'serve', '--listen', '0', '--once', ...(net ? ['--net', '0'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => p.on('close', (code) => r({ code, stdout, stderr })));
     p.stdout.on('data', (b) => { stdout += b; });
     p.stderr.on('data', (b) => {
       stderr += b;
-      const m = /listening on [\d.]+:(\d+)/.exec(stderr);
-      if (m) resolve({ port: Number(m[1]), done });
+      const m = /listening on [\d.]+:(\d+)/.exec(stderr), n = /network on [\d.]+:(\d+)/.exec(stderr);
+      if (m && (n || !net)) resolve({ port: Number(m[1]), netPort: n ? Number(n[1]) : 0, done });
     });
     p.on('error', reject);
     setTimeout(() => reject(new Error(`vmlab serve did not start: ${stderr}`)), 30_000).unref();
@@ -66,5 +66,28 @@ describe('vmlab migrate refuses bad arguments with a message', () => {
     expect(bad.stderr).toMatch(/"nowhere" is not host:port/);
     expect(run('--to', ':7000', '--policy', 'teleport').stderr).toMatch(/teleport.*(precopy|choices)/s);
     expect(run('--to', ':7000', '--poke', 'dirty_pages').stderr).toMatch(/"dirty_pages" is not symbol=value/);
+  }, 60_000);
+});
+
+describe('vmlab serve --net and vmlab migrate --net', () => {
+  it('a PV domain keeps its network across the two processes; its client\'s every request is answered, the checksum agrees', async () => {
+    const serve = await startServe(true);
+    const N = 500;
+    const m = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const p = spawn(process.execPath, [VMLAB, 'migrate', join(ROOT, 'guests', 'build', 'minios-pv.elf'), '--to', `127.0.0.1:${serve.port}`, '--net', `127.0.0.1:${serve.netPort}`,
+        '--vmm', 'pv', '--mem', '48M', '--bootargs', `netecho=${N} tick=100000`, '--after', '2M', '--report'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '', stderr = '';
+      p.stdout.on('data', (b) => { stdout += b; });
+      p.stderr.on('data', (b) => { stderr += b; });
+      p.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stderr).toMatch(new RegExp(`client: ${N} answers, every one its request`));
+    const dest = await serve.done;
+    expect(dest.code, dest.stderr).toBe(0);
+    // The client's payloads are bytes (k + i) & 0xff of 1 KiB; netecho hashes what it echoed.
+    let h = 0xcbf29ce484222325n;
+    for (let i = 0; i < N; i++) for (let k = 0; k < 1024; k++) h = BigInt.asUintN(64, (h ^ BigInt((k + i) & 0xff)) * 0x100000001b3n);
+    expect(m.stdout + dest.stdout).toContain(`netecho n=${N} checksum=${h}\n`);
   }, 60_000);
 });

@@ -14,6 +14,7 @@
 #define VDEV 768 /* xvda */
 #define DEV "device/vbd/768"
 #define BLKIF_OP_READ 0
+#define BLKIF_OP_WRITE 1
 #define RING_SIZE 32
 
 struct blkif_request_segment {
@@ -86,10 +87,11 @@ static int answered(void *arg) {
   return sring->rsp_prod != rsp_cons;
 }
 
-int blk_read(uint64 sector, uint32 count, void *buf) {
+/* One request of one segment on the data page, waited for: 0, or -1. */
+static int request(uint8 op, uint64 sector, uint32 count) {
   if (!sring || count < 1 || count > BLK_MAX_SECTORS || sector > sectors || count > sectors - sector) return -1;
   volatile struct blkif_request *r = &sring->ring[req_prod_pvt % RING_SIZE].req;
-  r->operation = BLKIF_OP_READ;
+  r->operation = op;
   r->nr_segments = 1;
   r->handle = VDEV;
   r->id = req_prod_pvt;
@@ -106,7 +108,17 @@ int blk_read(uint64 sector, uint32 count, void *buf) {
   volatile struct blkif_response *rsp = &sring->ring[rsp_cons % RING_SIZE].rsp;
   int ok = rsp->id == next - 1 && rsp->status == 0;
   rsp_cons++;
-  if (!ok) return -1;
+  return ok ? 0 : -1;
+}
+
+int blk_read(uint64 sector, uint32 count, void *buf) {
+  if (request(BLKIF_OP_READ, sector, count) < 0) return -1;
   memcpy(buf, data, count * BLK_SECTOR);
   return 0;
+}
+
+int blk_write(uint64 sector, uint32 count, const void *buf) {
+  if (count < 1 || count > BLK_MAX_SECTORS) return -1;
+  memcpy(data, buf, count * BLK_SECTOR);
+  return request(BLKIF_OP_WRITE, sector, count);
 }

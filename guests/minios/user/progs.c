@@ -11,6 +11,7 @@ int tlb_main(int argc, char **argv);
 int selftest_main(int argc, char **argv);
 int map4m_main(int argc, char **argv);
 int io_main(int argc, char **argv);
+int iowrite_main(int argc, char **argv);
 int netecho_main(int argc, char **argv);
 int dirty_main(int argc, char **argv);
 int sleep_main(int argc, char **argv);
@@ -27,6 +28,7 @@ static const struct uprog uprogs[] = {
     {"selftest", (unsigned long)selftest_main},
     {"map4m", (unsigned long)map4m_main},
     {"io", (unsigned long)io_main},
+    {"iowrite", (unsigned long)iowrite_main},
     {"netecho", (unsigned long)netecho_main},
     {"dirty", (unsigned long)dirty_main},
     {"sleep", (unsigned long)sleep_main},

@@ -21,6 +21,7 @@ int exec(const char *name, char *const argv[]) { return (int)syscall3(SYS_exec, 
 int netsend(const void *frame, uint64 len) { return (int)syscall3(SYS_netsend, (int64)frame, (int64)len, 0); }
 int64 netrecv(void *buf) { return syscall3(SYS_netrecv, (int64)buf, 0, 0); }
 int blkread(uint64 sector, uint64 count, void *buf) { return (int)syscall3(SYS_blkread, (int64)sector, (int64)count, (int64)buf); }
+int blkwrite(uint64 sector, uint64 count, const void *buf) { return (int)syscall3(SYS_blkwrite, (int64)sector, (int64)count, (int64)buf); }
 int sleep(uint64 duration) { return (int)syscall3(SYS_sleep, (int64)duration, 0, 0); }
 
 void exit(int status) {

@@ -20,6 +20,7 @@ void *sbrk(int64 increment);
 int yield(void);
 int exec(const char *name, char *const argv[]);
 int blkread(uint64 sector, uint64 count, void *buf);
+int blkwrite(uint64 sector, uint64 count, const void *buf);
 int netsend(const void *frame, uint64 len);
 int64 netrecv(void *buf);
 int sleep(uint64 duration); /* time units of the 10 MHz timebase */

@@ -8,6 +8,7 @@ import { fitsDowntime, type MigrationPolicy, type Next } from './policy.js';
 export const hybrid: MigrationPolicy = {
   name: 'hybrid',
   logsDirtyPages: true,
+  mayPostcopy: true,
   next(s): Next {
     if (s.rounds === 0) return s.options.hybridRounds === 0 ? 'postcopy' : 'iterate';
     if (fitsDowntime(s)) return 'stop-and-copy';

@@ -27,6 +27,8 @@ export interface MigrationPolicy {
   readonly name: string;
   /** Whether the rounds need dirty logging (pre-copy does; stop-and-copy and pure post-copy do not). */
   readonly logsDirtyPages: boolean;
+  /** Whether it may resume the guest on the destination before every page is there. */
+  readonly mayPostcopy: boolean;
   next(s: RoundState): Next;
   /** Bytes per second for the coming round. */
   rate(s: RoundState): number;

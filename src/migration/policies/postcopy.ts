@@ -7,6 +7,7 @@ import type { MigrationPolicy } from './policy.js';
 export const postcopy: MigrationPolicy = {
   name: 'postcopy',
   logsDirtyPages: false,
+  mayPostcopy: true,
   next: () => 'postcopy',
   rate: (s) => s.options.maxBandwidth,
 };

@@ -8,6 +8,7 @@ import { fitsDowntime, type MigrationPolicy, type Next, type RoundState } from '
 export const precopy: MigrationPolicy = {
   name: 'precopy',
   logsDirtyPages: true,
+  mayPostcopy: false,
   next(s: RoundState): Next {
     if (s.rounds === 0) return 'iterate';
     if (fitsDowntime(s) || s.rounds >= s.options.maxRounds) return 'stop-and-copy';

@@ -4,6 +4,7 @@ import type { MigrationPolicy } from './policy.js';
 export const stopAndCopy: MigrationPolicy = {
   name: 'stop-and-copy',
   logsDirtyPages: false,
+  mayPostcopy: false,
   next: () => 'stop-and-copy',
   rate: (s) => s.options.maxBandwidth,
 };

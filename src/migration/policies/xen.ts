@@ -12,6 +12,7 @@ export const XEN = { firstRate: 100 * MBIT, step: 50 * MBIT, maxRate: 500 * MBIT
 export const xen: MigrationPolicy = {
   name: 'xen',
   logsDirtyPages: true,
+  mayPostcopy: false,
   next(s): Next {
     if (s.rounds === 0) return 'iterate';
     if (s.rounds >= XEN.maxRounds || s.dirtyPages < XEN.fewPages || s.pagesSent >= XEN.maxFactor * s.ramPages) return 'stop-and-copy';

@@ -27,9 +27,12 @@ export const MAX_BODY_BYTES = 8 + MAX_PAGES_PER_RECORD * (8 + PAGE_BYTES);
 /** Record types. Source to destination, then destination to source (the return path). */
 export const REC = {
   INIT: 1, PAGES: 2, ZERO_PAGES: 3, ROUND: OPTIONAL | 4, HART: 5, VMM: 6, DEVICES: 7, CLOCK: 8,
-  POSTCOPY: 9, END: 10, GO: 11, ABORT: 12, PV: 13,
+  POSTCOPY: 9, END: 10, GO: 11, ABORT: 12, PV: 13, PV_DEVICES: 14,
   READY: 0x101, LOADED: 0x102, RESUMED: 0x103, PAGE_REQUEST: 0x104, DONE: 0x105, REFUSE: 0x106,
 } as const;
+
+/** The record each further part of a strategy's state travels in (Migratable.stateParts). */
+export const PART_RECORDS = { pv: REC.PV, 'pv-devices': REC.PV_DEVICES } as const;
 
 const NAMES = new Map<number, string>(Object.entries(REC).map(([k, v]) => [v >>> 0, k]));
 /** The record type's name, or its number in hex. */

@@ -15,6 +15,8 @@ const PAGE = 4096;
 export class BareVm implements HostedVm {
   readonly strategy = 'native';
   readonly dirtyLog: GuestDirtyLog;
+  readonly postcopy = true;
+  readonly stateParts = [] as const;
   private readonly decoder = new TextDecoder();
   /** QEMU virt's eight virtio-mmio transports, none with a device: stateless, so nothing to migrate. */
   private readonly bus: MmioBus;
@@ -57,6 +59,8 @@ export class BareVm implements HostedVm {
   }
   isAbsent(gfn: number): boolean { return this.machine.isPageAbsent(gfn); }
 
+  /** A bare machine stops between two instructions, with nothing half done. */
+  quiesce(): void {}
   saveState(): MigratedState {
     return { hart: this.machine.saveHart(), clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() } };
   }
@@ -65,6 +69,7 @@ export class BareVm implements HostedVm {
     try { this.machine.restoreHart(s.hart); } catch (e) { throw new StreamError(`HART: ${(e as Error).message}`); }
   }
   resumeClock(clock: Clock, now: number): void { resumeWallClock(this.machine, clock, now); }
+  resumed(): void {}
   destroy(): void { this.dirtyLog.stop(); }
 }
 

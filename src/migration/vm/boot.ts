@@ -9,7 +9,7 @@ import { loadImage } from '../../machine/boot.js';
 import { GUEST_RAM_BASE } from '../../vmm/vm.js';
 import type { StrategyName } from '../../vmm/strategy.js';
 import { BareVm } from './bare-vm.js';
-import { VmmVm } from './vmm-vm.js';
+import { VmmVm, type VmHostEnv } from './vmm-vm.js';
 import type { HostedVm } from './hosted.js';
 
 export interface BootSpec {
@@ -22,6 +22,8 @@ export interface BootSpec {
   symbols?: Record<string, bigint>;
   /** mtime follows the host clock (the guest then sees the downtime). */
   wallClock?: boolean;
+  /** The disk and network the host gives the VM (pv's split devices). */
+  env?: VmHostEnv;
 }
 
 export async function bootVm(spec: BootSpec): Promise<{ vm: HostedVm; image: LoadedImage }> {
@@ -43,7 +45,7 @@ export async function bootVm(spec: BootSpec): Promise<{ vm: HostedVm; image: Loa
     for (const [at, bytes] of writes) machine.writePhys(at, bytes);
     return { vm: new BareVm(machine), image };
   }
-  const vm = await VmmVm.create(spec.strategy, spec.ramBytes);
+  const vm = await VmmVm.create(spec.strategy, spec.ramBytes, false, spec.env);
   if (spec.wallClock) vm.machine.configure({ wallClock: true });
   vm.boot(image);
   for (const [at, bytes] of writes) vm.vm.p2m.write(at, bytes);

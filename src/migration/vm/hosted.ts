@@ -7,6 +7,7 @@
 import type { HartState } from '../../../bindings/machine.js';
 import type { GuestDirtyLog, PageBitmap } from '../../vmm/dirty-log.js';
 import type { StateRecord } from '../../vmm/state-reader.js';
+import type { StatePart } from '../../vmm/migratable.js';
 import type { Clock } from '../stream/records.js';
 
 /** How a slice of guest execution ended. */
@@ -24,6 +25,8 @@ export interface MigratedState {
   /** A VM under a VMM: the strategy's record, and the VM's virtual devices. */
   vmm?: StateRecord;
   devices?: StateRecord;
+  /** Further parts of the strategy's state (pv: its PV and PV_DEVICES records). */
+  parts?: Partial<Record<StatePart, StateRecord>>;
   /** The host clock the guest's time comes from, and when the source stopped. */
   clock: Clock;
 }
@@ -34,6 +37,10 @@ export interface HostedVm {
   readonly ramBytes: number;
   readonly pages: number;
   readonly dirtyLog: GuestDirtyLog;
+  /** Whether it can resume on a destination before all its pages have arrived (not pv). */
+  readonly postcopy: boolean;
+  /** The state parts its records must have besides VMM and DEVICES (the destination refuses a stream without them). */
+  readonly stateParts: readonly StatePart[];
   /** Runs the guest for at most `instructions` instructions. */
   run(instructions: number): SliceResult;
   /** Console output since the last call. */
@@ -44,12 +51,20 @@ export interface HostedVm {
   /** Marks the pages of `bits` not present (post-copy destination). */
   setAbsent(bits: PageBitmap): void;
   isAbsent(gfn: number): boolean;
+  /**
+   * The VM has stopped for the switch-over: whatever is half done is finished (requests a
+   * backend took, an instruction half emulated) before `saveState`. It may write guest pages,
+   * which the dirty log records. Throws when that is impossible (the VM goes on here).
+   */
+  quiesce(): void;
   /** The state besides RAM, taken while the VM is stopped. */
   saveState(): MigratedState;
   /** Takes over a migrated VM's state (checked whole before it changes anything). */
   restoreState(s: MigratedState): void;
   /** Just before the first slice on the destination: the clock goes on from the source's stop. */
   resumeClock(clock: Clock, nowEpochMs: number): void;
+  /** The destination has resumed it (its network devices announce where they are now). */
+  resumed(): void;
   /** The guest-visible time (mtime). */
   readonly time: bigint;
   /** Frees what the VM holds on this host. */

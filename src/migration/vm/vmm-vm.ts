@@ -15,6 +15,10 @@ import { isMigratable, type MigratableStrategy } from '../../vmm/migratable.js';
 import { StateReader, MigrationStateError } from '../../vmm/state-reader.js';
 import type { StrategyName } from '../../vmm/strategy.js';
 import { makeStrategy } from '../../compare/run.js';
+import { PvStrategy } from '../../pv/strategy.js';
+import type { StatePart } from '../../vmm/migratable.js';
+import type { BlockStore } from '../../vdev/block-store.js';
+import type { VirtualSwitch } from '../../net/switch.js';
 import { StreamError } from '../stream/format.js';
 import type { Clock } from '../stream/records.js';
 import { resumeWallClock } from './bare-vm.js';
@@ -38,6 +42,18 @@ function fromBase64(s: string, what: string): Uint8Array {
   }
 }
 
+/**
+ * What a host gives the VMs it runs besides RAM: the disk behind their block device (pv's block
+ * split driver) — for a migration, storage both hosts reach, such as a disk image file on a
+ * shared file system — and the network their network device is plugged into (pv's vif). Under
+ * the other strategies minios has no network device, and its emulated virtio-blk is not
+ * migrated: a disk is refused for them here.
+ */
+export interface VmHostEnv {
+  disk?: BlockStore;
+  net?: { switch: VirtualSwitch; /** the guest's IPv4 address there, for its announcements */ ip?: string };
+}
+
 export class VmmVm implements HostedVm {
   readonly dirtyLog: GuestDirtyLog;
   private gfnOfHost?: Map<bigint, number>;
@@ -51,12 +67,16 @@ export class VmmVm implements HostedVm {
    * A host machine with one VM of `ramBytes` under `strategy`, not booted (`boot` it), or, with
    * `incoming`, prepared to take a migrated VM's state (the strategy's prepareVm).
    */
-  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number, incoming = false): Promise<VmmVm> {
+  static async create(strategy: Exclude<StrategyName, 'native'>, ramBytes: number, incoming = false, env: VmHostEnv = {}): Promise<VmmVm> {
     const machine = await Machine.create({ ramBytes: ramBytes + VMM_BYTES });
     const host = new HostMemory(machine, VMM_BYTES);
     const output: Uint8Array[] = [];
     const vm = new Vm(1, host, ramBytes, { consoleSink: (b) => output.push(b) });
-    const s = makeStrategy(strategy, { machine, host });
+    const s = strategy === 'pv'
+      ? new PvStrategy({ machine, host, disk: env.disk }, { net: env.net?.switch, ip: env.net?.ip })
+      : makeStrategy(strategy, { machine, host, disk: env.disk });
+    // The emulated virtio-blk of the other strategies keeps device state (queues, indices) no record carries yet.
+    if (env.disk && strategy !== 'pv') throw new Error(`a VM under ${strategy} with a disk cannot be migrated: its emulated virtio-blk device's state is not migrated (pv's split driver is)`);
     if (!isMigratable(s)) throw new Error(`strategy ${strategy} cannot be migrated`);
     if (incoming) s.prepareVm?.(vm);
     return new VmmVm(machine, host, vm, s, output);
@@ -66,6 +86,8 @@ export class VmmVm implements HostedVm {
   boot(image: LoadedImage): void { this.vmm.boot(this.vm, image); }
 
   get strategy(): string { return this.vmm.name; }
+  get postcopy(): boolean { return this.vmm.postcopy ?? true; }
+  get stateParts(): readonly StatePart[] { return this.vmm.stateParts ?? []; }
   get ramBytes(): number { return Number(this.vm.p2m.size); }
   get pages(): number { return this.vm.p2m.frames.length; }
   get time(): bigint { return this.machine.time; }
@@ -109,10 +131,13 @@ export class VmmVm implements HostedVm {
     return g;
   }
 
+  quiesce(): void { this.vmm.quiesceVm?.(this.vm); }
+
   saveState(): MigratedState {
     const vm = this.vm;
     return {
       vmm: this.vmm.saveVm(vm),
+      parts: this.vmm.saveParts?.(vm),
       devices: { timerDeadline: vm.timerDeadline, console: toBase64(vm.consoleLog.bytes()), consoleDropped: vm.consoleLog.dropped },
       clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() },
     };
@@ -125,7 +150,13 @@ export class VmmVm implements HostedVm {
       const timerDeadline = devices.u64('timerDeadline');
       const console = fromBase64(devices.string('console', MAX_CONSOLE * 2), 'DEVICES: field console');
       const dropped = devices.int('consoleDropped', 0, Number.MAX_SAFE_INTEGER);
-      this.vmm.restoreVm(this.vm, new StateReader(s.vmm, `VMM (${this.strategy})`));
+      const parts: Partial<Record<StatePart, StateReader>> = {};
+      for (const p of this.stateParts) {
+        const r = s.parts?.[p];
+        if (!r) throw new StreamError(`the stream has no ${p.toUpperCase().replace('-', '_')} record: a VM under ${this.strategy} needs one`);
+        parts[p] = new StateReader(r, p.toUpperCase().replace('-', '_'));
+      }
+      this.vmm.restoreVm(this.vm, new StateReader(s.vmm, `VMM (${this.strategy})`), parts);
       this.machine.setClockWords(s.clock.words);
       this.vm.timerDeadline = timerDeadline;
       // The output so far, kept as the source kept it (not output again here).
@@ -140,6 +171,7 @@ export class VmmVm implements HostedVm {
   }
 
   resumeClock(clock: Clock, now: number): void { resumeWallClock(this.machine, clock, now); }
+  resumed(): void { this.vmm.resumedVm?.(this.vm); }
   destroy(): void { this.dirtyLog.stop(); this.vm.destroy(); }
 }
 

@@ -20,13 +20,15 @@ import { GNTMAP, GNTST, DOMID_0 } from '../abi.js';
 import { Fields } from '../guest-access.js';
 import { XenStore } from '../xenstore.js';
 import { SECTOR, type BlockStore } from '../../vdev/block-store.js';
+import { MigrationStateError, type StateReader, type StateRecord } from '../../vmm/state-reader.js';
+import { ringIndices, ringRecord } from './ring-state.js';
 
 export const BLKIF = { OP_READ: 0, OP_WRITE: 1, OP_FLUSH_DISKCACHE: 3, RSP_OKAY: 0, RSP_ERROR: -1, RSP_EOPNOTSUPP: -2, MAX_SEGMENTS: 11 } as const;
 export const BLKIF_REQUEST_SIZE = 112, BLKIF_RESPONSE_SIZE = 16;
 const VDEV = 768;
 const STATE = { InitWait: 2, Initialised: 3, Connected: 4, Closing: 5 } as const;
 
-interface Connection { ring: BackRing; dom0Port: number; broken?: string }
+interface Connection { ring: BackRing; dom0Port: number; ringRef: number; guestPort: number; broken?: string }
 
 /** What one pass over a ring did: the requests taken, the grant copies made and the bytes they moved. */
 export interface BlockWork { requests: number; copies: number; bytes: number }
@@ -42,6 +44,7 @@ export interface BackendJob {
 }
 
 export class BlockBackend implements DeviceBackend {
+  readonly kind = 'vbd';
   readonly connections = new Map<number, Connection>();
   readonly counts = { requests: 0, errors: 0 };
   /** A driver domain that does the work later (its vCPU scheduled); unset: at once. */
@@ -62,7 +65,11 @@ export class BlockBackend implements DeviceBackend {
     store.write(`${front}/backend`, back, DOMID_0, d.id);
     store.write(`${front}/backend-id`, '0', DOMID_0, d.id);
     store.write(`${front}/state`, '1', DOMID_0, d.id);
-    store.watch(`${front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
+    this.awaitFrontend(d);
+  }
+
+  private awaitFrontend(d: PvDomain): void {
+    this.backends.store.watch(`${this.paths(d.id).front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
   }
 
   detach(d: PvDomain): void { this.connections.delete(d.id); }
@@ -73,13 +80,50 @@ export class BlockBackend implements DeviceBackend {
     if (this.connections.has(d.id)) return;
     const ref = Number(store.get(`${front}/ring-ref`)), port = Number(store.get(`${front}/event-channel`));
     if (!Number.isInteger(ref) || !Number.isInteger(port)) { store.write(`${back}/state`, String(STATE.Closing)); return; }
-    const mapped = hv.grants.map(DOMID_0, d.id, ref, GNTMAP.host_map);
-    const dom0Port = hv.dom0Channels.bindInterdomain(d.id, port);
-    if (mapped.status !== GNTST.okay || dom0Port < 0) { store.write(`${back}/state`, String(STATE.Closing)); return; }
-    const conn: Connection = { ring: new BackRing(mapped.page!, BLKIF_REQUEST_SIZE, BLKIF_RESPONSE_SIZE).attach(), dom0Port };
+    const conn = this.open(d, ref, port);
+    if (!conn) { store.write(`${back}/state`, String(STATE.Closing)); return; }
+    store.write(`${back}/state`, String(STATE.Connected));
+  }
+
+  /** Maps the ring granted as `ref` and binds the frontend's `port`: the connection, or undefined when either is refused. */
+  private open(d: PvDomain, ringRef: number, guestPort: number): Connection | undefined {
+    const hv = this.backends.hv;
+    const mapped = hv.grants.map(DOMID_0, d.id, ringRef, GNTMAP.host_map);
+    if (mapped.status !== GNTST.okay) return undefined;
+    const dom0Port = hv.dom0Channels.bindInterdomain(d.id, guestPort);
+    if (dom0Port < 0) { hv.grants.unmap(DOMID_0, mapped.handle!); return undefined; }
+    const conn: Connection = { ring: new BackRing(mapped.page!, BLKIF_REQUEST_SIZE, BLKIF_RESPONSE_SIZE).attach(), dom0Port, ringRef, guestPort };
     this.connections.set(d.id, conn);
     hv.onDom0Event(dom0Port, () => (this.defer ? this.defer(this.job(d.id, conn)) : this.serve(d.id, conn)));
-    store.write(`${back}/state`, String(STATE.Connected));
+    return conn;
+  }
+
+  /**
+   * Every request on the ring answered, the disk flushed. Serving here is synchronous; a migrating VM
+   * has a host of its own, with no driver domain holding a deferred job.
+   */
+  quiesce(d: PvDomain): void {
+    const c = this.connections.get(d.id);
+    if (c) this.serve(d.id, c);
+    this.disk.flush?.();
+  }
+
+  save(d: PvDomain): StateRecord | false {
+    const c = this.connections.get(d.id);
+    if (!c) return false;
+    return { ringRef: c.ringRef, port: c.guestPort, ...ringRecord(c.ring), broken: c.broken ?? false, sectors: this.disk.sectors };
+  }
+
+  restore(d: PvDomain, r: StateReader | false): void {
+    this.awaitFrontend(d);
+    if (r === false) return;
+    const sectors = r.int('sectors', 0, Number.MAX_SAFE_INTEGER);
+    if (sectors !== this.disk.sectors) throw new MigrationStateError(`${r.what}: the disk had ${sectors} sectors at the source, ${this.disk.sectors} here: not the same storage`);
+    const ring = ringIndices(r);
+    const c = this.open(d, r.int('ringRef', 0, 0xffff_ffff), r.int('port', 1, 1023));
+    if (!c) throw new MigrationStateError(`${r.what}: the ring's grant or the frontend's port cannot be taken up here`);
+    Object.assign(c.ring, ring);
+    if (!r.isFalse('broken')) c.broken = r.string('broken', 1000);
   }
 
   /** At once: every pass until the ring is empty at the final check. */

@@ -13,7 +13,15 @@ import { GNTMAP, GNTST, DOMID_0 } from '../abi.js';
 import { Fields } from '../guest-access.js';
 import { XenStore } from '../xenstore.js';
 import type { SwitchPort, VirtualSwitch } from '../../net/switch.js';
-import { ETH_HEADER, ETH_MAX_FRAME, macFromString, macToString } from '../../net/ethernet.js';
+import { ETH_HEADER, ETH_MAX_FRAME, BROADCAST, encodeFrame, macFromString, macToString } from '../../net/ethernet.js';
+import { announcement } from '../../net/arp.js';
+import { MigrationStateError, type StateReader, type StateRecord } from '../../vmm/state-reader.js';
+import { ringIndices, ringRecord } from './ring-state.js';
+
+const toBase64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
+function fromBase64(s: string): Uint8Array | undefined {
+  try { return Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); } catch { return undefined; }
+}
 
 export const NETIF = { RSP_OKAY: 0, RSP_ERROR: -1, RSP_DROPPED: -2, TXF_more_data: 1 << 2 } as const;
 export const TX_REQUEST = 12, TX_RESPONSE = 4, RX_REQUEST = 8, RX_RESPONSE = 8;
@@ -23,12 +31,15 @@ const STATE = { InitWait: 2, Initialised: 3, Connected: 4, Closing: 5 } as const
 /** The MAC a domain's vif gets: Xen's OUI 00:16:3e, then the domain id. */
 export const vifMac = (domid: number): string => macToString(Uint8Array.of(0x00, 0x16, 0x3e, 0, (domid >> 8) & 0xff, domid & 0xff));
 
+/** The grant references of a vif's rings and the frontend's port, as its frontend wrote them in XenStore. */
+interface VifRefs { txRef: number; rxRef: number; port: number }
+
 class Vif implements SwitchPort {
   broken: string | undefined;
   readonly queue: Uint8Array[] = [];
   readonly counts = { tx: 0, rx: 0, dropped: 0, errors: 0 };
   constructor(readonly name: string, readonly domid: number, readonly mac: string, readonly tx: BackRing, readonly rx: BackRing,
-    readonly dom0Port: number, private readonly owner: NetBackend) {}
+    readonly dom0Port: number, readonly refs: VifRefs, private readonly owner: NetBackend) {}
   receive(frame: Uint8Array): void {
     if (this.queue.length >= RX_QUEUE) { this.counts.dropped++; return; }
     this.queue.push(frame);
@@ -37,8 +48,13 @@ class Vif implements SwitchPort {
 }
 
 export class NetBackend implements DeviceBackend {
+  readonly kind = 'vif';
   readonly vifs = new Map<number, Vif>();
-  constructor(private readonly backends: Backends, readonly net: VirtualSwitch) {}
+  /**
+   * `ip`: the guest's IPv4 address on the switch, as the toolstack knows it (Xen's vif `ip=`
+   * setting, kept in the backend's `ip` node): what the vif announces after a migration.
+   */
+  constructor(private readonly backends: Backends, readonly net: VirtualSwitch, private readonly ip?: string) {}
 
   private paths(domid: number) {
     return { front: `${XenStore.domainPath(domid)}/device/vif/0`, back: `${XenStore.domainPath(DOMID_0)}/backend/vif/${domid}/0` };
@@ -47,9 +63,14 @@ export class NetBackend implements DeviceBackend {
   announce(d: PvDomain): void {
     const store = this.backends.store, { front, back } = this.paths(d.id);
     for (const [k, v] of [['frontend', front], ['frontend-id', String(d.id)], ['mac', vifMac(d.id)], ['feature-rx-copy', '1'], ['state', String(STATE.InitWait)]]) store.write(`${back}/${k}`, v);
+    if (this.ip !== undefined) store.write(`${back}/ip`, this.ip);
     store.grantRead(back, d.id);
     for (const [k, v] of [['backend', back], ['backend-id', '0'], ['mac', vifMac(d.id)], ['state', '1']]) store.write(`${front}/${k}`, v, DOMID_0, d.id);
-    store.watch(`${front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
+    this.awaitFrontend(d);
+  }
+
+  private awaitFrontend(d: PvDomain): void {
+    this.backends.store.watch(`${this.paths(d.id).front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
   }
 
   detach(d: PvDomain): void {
@@ -64,16 +85,70 @@ export class NetBackend implements DeviceBackend {
     const [txRef, rxRef, port] = [num('tx-ring-ref'), num('rx-ring-ref'), num('event-channel')];
     const fail = () => store.write(`${back}/state`, String(STATE.Closing));
     if (![txRef, rxRef, port].every(Number.isInteger) || store.get(`${front}/request-rx-copy`) !== '1') return fail();
-    const tx = hv.grants.map(DOMID_0, d.id, txRef, GNTMAP.host_map), rx = hv.grants.map(DOMID_0, d.id, rxRef, GNTMAP.host_map);
-    const dom0Port = tx.status === GNTST.okay && rx.status === GNTST.okay ? hv.dom0Channels.bindInterdomain(d.id, port) : -1;
-    if (dom0Port < 0) return fail();
+    if (!this.open(d, { txRef, rxRef, port })) return fail();
+    store.write(`${back}/state`, String(STATE.Connected));
+  }
+
+  /** Maps both rings, binds the frontend's port and plugs the vif into the switch; undefined when a grant or the port is refused. */
+  private open(d: PvDomain, refs: VifRefs): Vif | undefined {
+    const hv = this.backends.hv;
+    const tx = hv.grants.map(DOMID_0, d.id, refs.txRef, GNTMAP.host_map), rx = hv.grants.map(DOMID_0, d.id, refs.rxRef, GNTMAP.host_map);
+    const dom0Port = tx.status === GNTST.okay && rx.status === GNTST.okay ? hv.dom0Channels.bindInterdomain(d.id, refs.port) : -1;
+    if (dom0Port < 0) {
+      for (const m of [tx, rx]) if (m.status === GNTST.okay) hv.grants.unmap(DOMID_0, m.handle!);
+      return undefined;
+    }
     const vif = new Vif(`vif${d.id}.0`, d.id, vifMac(d.id), new BackRing(tx.page!, TX_REQUEST, TX_RESPONSE).attach(),
-      new BackRing(rx.page!, RX_REQUEST, RX_RESPONSE).attach(), dom0Port, this);
+      new BackRing(rx.page!, RX_REQUEST, RX_RESPONSE).attach(), dom0Port, refs, this);
     this.vifs.set(d.id, vif);
     hv.onDom0Event(dom0Port, () => this.serve(vif));
     this.net.attach(vif);
-    store.write(`${back}/state`, String(STATE.Connected));
+    return vif;
   }
+
+  /** What the frontend queued is sent and what waits for it is delivered, as far as it posted buffers; the rest is carried. */
+  quiesce(d: PvDomain): void {
+    const v = this.vifs.get(d.id);
+    if (v) this.serve(v);
+  }
+
+  save(d: PvDomain): StateRecord | false {
+    const v = this.vifs.get(d.id);
+    if (!v) return false;
+    return { ...v.refs, tx: ringRecord(v.tx), rx: ringRecord(v.rx), queue: v.queue.map(toBase64), broken: v.broken ?? false };
+  }
+
+  restore(d: PvDomain, r: StateReader | false): void {
+    this.awaitFrontend(d);
+    if (r === false) return;
+    const tx = ringIndices(r.record('tx')), rx = ringIndices(r.record('rx'));
+    const frames = r.strings('queue', RX_QUEUE, 4 * ETH_MAX_FRAME).map((f, i) => {
+      const b = fromBase64(f);
+      if (!b || b.length < ETH_HEADER || b.length > ETH_MAX_FRAME) throw new MigrationStateError(`${r.what}: frame ${i} in flight is not an Ethernet frame`);
+      return b;
+    });
+    const v = this.open(d, { txRef: r.int('txRef', 0, 0xffff_ffff), rxRef: r.int('rxRef', 0, 0xffff_ffff), port: r.int('port', 1, 1023) });
+    if (!v) throw new MigrationStateError(`${r.what}: the rings' grants or the frontend's port cannot be taken up here`);
+    Object.assign(v.tx, tx);
+    Object.assign(v.rx, rx);
+    v.queue.push(...frames);
+    if (!r.isFalse('broken')) { v.broken = r.string('broken', 1000); this.net.detach(v); }
+  }
+
+  /**
+   * The domain runs here now: its vif announces itself (a gratuitous ARP with the guest's address
+   * from the backend's `ip` node, else a RARP), so the switch sends its MAC's frames to this port
+   * and the hosts talking to it keep its address.
+   */
+  resumed(d: PvDomain): void {
+    const v = this.vifs.get(d.id);
+    if (!v || v.broken) return;
+    const a = announcement(v.mac, this.backends.store.get(`${this.paths(d.id).back}/ip`));
+    this.net.send(v, encodeFrame({ dst: BROADCAST, src: v.mac, ethertype: a.ethertype, payload: a.payload }));
+    this.announcements++;
+  }
+  /** Announcements sent (one per migration in). */
+  announcements = 0;
 
   /** A notification from the frontend: transmit what it queued, then fill any buffers it posted. */
   private serve(v: Vif): void {
