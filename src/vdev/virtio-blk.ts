@@ -7,7 +7,7 @@
  */
 import type { VirtioDevice } from './virtio-mmio.js';
 import { F_VERSION_1 } from './virtio-mmio.js';
-import type { Buffer } from './virtqueue.js';
+import type { DescBuffer } from './virtqueue.js';
 import type { DmaMemory } from './dma.js';
 import { SECTOR, type BlockStore } from './block-store.js';
 
@@ -38,7 +38,7 @@ export class VirtioBlk implements VirtioDevice {
     return v;
   }
 
-  serve(_q: number, chain: Buffer[], mem: DmaMemory): number {
+  serve(_q: number, chain: DescBuffer[], mem: DmaMemory): number {
     const status = chain.at(-1);
     if (!status || !status.writable || status.len < 1) return 0; // no status byte to answer in: nothing to do
     const statusAt = status.addr + BigInt(status.len - 1);
@@ -49,7 +49,7 @@ export class VirtioBlk implements VirtioDevice {
     return written + 1;
   }
 
-  private request(body: Buffer[], mem: DmaMemory): { code: number; written: number } {
+  private request(body: DescBuffer[], mem: DmaMemory): { code: number; written: number } {
     const readable = body.filter((b) => !b.writable), data = body.slice(readable.length);
     const headerBytes = gather(readable, mem);
     if (headerBytes.length < HEADER) return { code: S_IOERR, written: 0 };
@@ -85,7 +85,7 @@ export class VirtioBlk implements VirtioDevice {
 }
 
 /** The readable buffers' bytes, concatenated. */
-function gather(bufs: Buffer[], mem: DmaMemory): Uint8Array {
+function gather(bufs: DescBuffer[], mem: DmaMemory): Uint8Array {
   const out = new Uint8Array(bufs.reduce((n, b) => n + b.len, 0));
   let at = 0;
   for (const b of bufs) { out.set(mem.read(b.addr, b.len), at); at += b.len; }
@@ -93,7 +93,7 @@ function gather(bufs: Buffer[], mem: DmaMemory): Uint8Array {
 }
 
 /** Writes `src` across the writable buffers in order; returns the bytes written. */
-function scatter(src: Uint8Array, bufs: Buffer[], mem: DmaMemory): number {
+function scatter(src: Uint8Array, bufs: DescBuffer[], mem: DmaMemory): number {
   let at = 0;
   for (const b of bufs) {
     if (at >= src.length) break;

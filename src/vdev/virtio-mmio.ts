@@ -5,7 +5,7 @@
  * wired to vmlab's PLIC: InterruptStatus and InterruptACK work, and minios's driver polls.
  */
 import type { DmaMemory } from './dma.js';
-import { Virtqueue, VirtqueueError, type Buffer } from './virtqueue.js';
+import { Virtqueue, VirtqueueError, type DescBuffer } from './virtqueue.js';
 import { DmaError } from './dma.js';
 
 export const MMIO_REGS = {
@@ -30,7 +30,7 @@ export interface VirtioDevice {
   /** Bytes of the device configuration space at `offset`. */
   config(offset: number, size: number): bigint;
   /** Serves one chain of queue `q`; returns the bytes it wrote into the chain's writable buffers. */
-  serve(q: number, chain: Buffer[], mem: DmaMemory): number;
+  serve(q: number, chain: DescBuffer[], mem: DmaMemory): number;
 }
 
 export class VirtioMmio {

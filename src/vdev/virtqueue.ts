@@ -10,7 +10,7 @@ import type { DmaMemory } from './dma.js';
 export const DESC_F_NEXT = 1, DESC_F_WRITE = 2, DESC_F_INDIRECT = 4;
 
 /** One buffer of a chain, in guest-physical memory. */
-export interface Buffer { addr: bigint; len: number; writable: boolean }
+export interface DescBuffer { addr: bigint; len: number; writable: boolean }
 
 export class VirtqueueError extends Error {}
 
@@ -31,7 +31,7 @@ export class Virtqueue {
   private u16(mem: DmaMemory, a: bigint): number { return new DataView(mem.read(a, 2).buffer).getUint16(0, true); }
 
   /** The chains made available since the last call, each handled by `serve` (bytes written back), returned used. */
-  process(mem: DmaMemory, serve: (chain: Buffer[]) => number): number {
+  process(mem: DmaMemory, serve: (chain: DescBuffer[]) => number): number {
     const availIdx = this.u16(mem, this.driver + 2n);
     const waiting = (availIdx - this.lastAvail) & 0xffff;
     if (waiting > this.num) throw new VirtqueueError(`avail.idx ${availIdx} is ${waiting} ahead of ${this.lastAvail} on a queue of ${this.num}`);
@@ -50,8 +50,8 @@ export class Virtqueue {
     return waiting;
   }
 
-  private chain(mem: DmaMemory, head: number): Buffer[] {
-    const out: Buffer[] = [];
+  private chain(mem: DmaMemory, head: number): DescBuffer[] {
+    const out: DescBuffer[] = [];
     let total = 0;
     for (let i = head, hops = 0; ; hops++) {
       if (i >= this.num) throw new VirtqueueError(`descriptor ${i} outside a queue of ${this.num}`);

@@ -33,4 +33,4 @@ export { VirtualCpu } from './vcpu.js';
 export type { DmaMemory } from '../vdev/dma.js';
 export { VirtioBlk } from '../vdev/virtio-blk.js';
 export { VirtioMmio, type VirtioDevice } from '../vdev/virtio-mmio.js';
-export type { Buffer as VirtqueueBuffer } from '../vdev/virtqueue.js';
+export type { DescBuffer } from '../vdev/virtqueue.js';
