@@ -26,7 +26,6 @@ import { epochMs, type HostedVm, type MigratedState, type SliceResult } from './
 
 /** Host memory the VMM keeps for its own tables, beside the guest's RAM (as vmlab compare). */
 export const VMM_BYTES = 32 << 20;
-const PAGE = 4096;
 const MAX_CONSOLE = 16 << 20;
 
 function toBase64(b: Uint8Array): string {

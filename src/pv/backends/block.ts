@@ -76,7 +76,7 @@ export class BlockBackend implements DeviceBackend {
 
   /** The frontend is ready: its ring-ref and event-channel (untrusted numbers) are taken up. */
   private connect(d: PvDomain): void {
-    const store = this.backends.store, { front, back } = this.paths(d.id), hv = this.backends.hv;
+    const store = this.backends.store, { front, back } = this.paths(d.id);
     if (this.connections.has(d.id)) return;
     const ref = Number(store.get(`${front}/ring-ref`)), port = Number(store.get(`${front}/event-channel`));
     if (!Number.isInteger(ref) || !Number.isInteger(port)) { store.write(`${back}/state`, String(STATE.Closing)); return; }

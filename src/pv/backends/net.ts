@@ -79,7 +79,7 @@ export class NetBackend implements DeviceBackend {
   }
 
   private connect(d: PvDomain): void {
-    const store = this.backends.store, hv = this.backends.hv, { front, back } = this.paths(d.id);
+    const store = this.backends.store, { front, back } = this.paths(d.id);
     if (this.vifs.has(d.id)) return;
     const num = (k: string) => Number(store.get(`${front}/${k}`));
     const [txRef, rxRef, port] = [num('tx-ring-ref'), num('rx-ring-ref'), num('event-channel')];
