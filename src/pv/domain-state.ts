@@ -16,7 +16,7 @@
  * its own, whose frames are dealt the same way).
  */
 import type { Vm } from '../vmm/vm.js';
-import { MigrationStateError, type StateReader, type StateRecord, type StateValue } from '../vmm/state-reader.js';
+import { MigrationStateError, base64, type StateReader, type StateRecord, type StateValue } from '../vmm/state-reader.js';
 import { hartContextState, hartContextFrom } from '../vmm/hart-context-state.js';
 import type { Hypervisor } from './hypervisor.js';
 import { GUEST_S_CSRS, type DomainLayout, type PvDomain } from './domain.js';
@@ -31,14 +31,6 @@ const PV_MODES: [number, boolean][] = [[1, false], [0, false]];
 const TABLE_TYPES = { L1: PageType.L1, L2: PageType.L2, L3: PageType.L3 } as const;
 const MAX_PINNED = 1 << 20;
 
-function b64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-function unb64(s: string, what: string): Uint8Array {
-  try { return Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); } catch { throw new MigrationStateError(`${what} is not base64`); }
-}
 
 /** The p2m as machine frame numbers, 32 bits each (RAM starts at 2 GiB: frame numbers of up to 16 TiB fit). */
 function p2mBytes(vm: Vm): Uint8Array {
@@ -62,7 +54,7 @@ export function saveDomain(hv: Hypervisor, d: PvDomain): StateRecord {
   const l = d.layout;
   return {
     domid: d.id,
-    p2m: b64(p2mBytes(d.vm)),
+    p2m: base64(p2mBytes(d.vm)),
     layout: {
       startInfoPfn: l.startInfoPfn, sharedInfoPfn: l.sharedInfoPfn, consolePfn: l.consolePfn, storePfn: l.storePfn,
       grantPfns: l.grantPfns, tablePfns: l.tablePfns, firstFreePfn: l.firstFreePfn, startInfoVa: l.startInfoVa,
@@ -85,7 +77,7 @@ export function saveDomain(hv: Hypervisor, d: PvDomain): StateRecord {
 export function restoreDomain(hv: Hypervisor, vm: Vm, r: StateReader): PvDomain {
   const domid = r.int('domid', 1, 0x7fef);
   if (domid !== vm.id) throw new MigrationStateError(`${r.what}: domain ${domid} arrives as VM ${vm.id} here (a PV guest knows its domain id)`);
-  const p2m = unb64(r.string('p2m', 1 << 24), `${r.what}: field p2m`);
+  const p2m = r.bytes('p2m', 1 << 24);
   const here = p2mBytes(vm);
   if (p2m.length !== here.length) throw new MigrationStateError(`${r.what}: a p2m of ${p2m.length / 4} frames for a VM of ${here.length / 4}`);
   for (let i = 0; i < here.length; i += 4) {

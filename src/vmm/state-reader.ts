@@ -12,6 +12,17 @@ export class MigrationStateError extends Error {}
 
 const U64_MAX = (1n << 64n) - 1n;
 
+/** Bytes as base64, for a record field (in chunks: a spread of megabytes would overflow the stack). */
+export function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+/** The bytes of a base64 string, or undefined when it is not base64. */
+export function fromBase64(s: string): Uint8Array | undefined {
+  try { return Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); } catch { return undefined; }
+}
+
 export class StateReader {
   constructor(private readonly fields: StateRecord, readonly what: string) {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new MigrationStateError(`${what}: not a record`);
@@ -60,6 +71,12 @@ export class StateReader {
     const v = this.get(name);
     if (typeof v !== 'string' || v.length > maxLength) throw this.bad(name, `is not a string of at most ${maxLength} characters`);
     return v;
+  }
+  /** Bytes given as a base64 string of at most `maxLength` characters. */
+  bytes(name: string, maxLength: number): Uint8Array {
+    const b = fromBase64(this.string(name, maxLength));
+    if (!b) throw this.bad(name, 'is not base64');
+    return b;
   }
   /** A map of 64-bit values keyed by the listed numbers (CSR numbers), every one present. */
   u64Map(name: string, keys: readonly number[]): Map<number, bigint> {

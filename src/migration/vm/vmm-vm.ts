@@ -12,7 +12,7 @@ import { Vm } from '../../vmm/vm.js';
 import { runVm } from '../../vmm/runner.js';
 import { GuestDirtyLog, testBit, type PageBitmap } from '../../vmm/dirty-log.js';
 import { isMigratable, type MigratableStrategy } from '../../vmm/migratable.js';
-import { StateReader, MigrationStateError } from '../../vmm/state-reader.js';
+import { StateReader, MigrationStateError, base64 } from '../../vmm/state-reader.js';
 import type { StrategyName } from '../../vmm/strategy.js';
 import { makeStrategy } from '../../compare/run.js';
 import { PvStrategy } from '../../pv/strategy.js';
@@ -28,18 +28,6 @@ import { epochMs, type HostedVm, type MigratedState, type SliceResult } from './
 export const VMM_BYTES = 32 << 20;
 const MAX_CONSOLE = 16 << 20;
 
-function toBase64(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-function fromBase64(s: string, what: string): Uint8Array {
-  try {
-    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-  } catch {
-    throw new MigrationStateError(`${what} is not base64`);
-  }
-}
 
 /**
  * What a host gives the VMs it runs besides RAM: the disk behind their block device (pv's block
@@ -137,7 +125,7 @@ export class VmmVm implements HostedVm {
     return {
       vmm: this.vmm.saveVm(vm),
       parts: this.vmm.saveParts?.(vm),
-      devices: { timerDeadline: vm.timerDeadline, console: toBase64(vm.consoleLog.bytes()), consoleDropped: vm.consoleLog.dropped },
+      devices: { timerDeadline: vm.timerDeadline, console: base64(vm.consoleLog.bytes()), consoleDropped: vm.consoleLog.dropped },
       clock: { mtime: this.machine.time, stopEpochMs: epochMs(), words: this.machine.clockWords() },
     };
   }
@@ -147,7 +135,7 @@ export class VmmVm implements HostedVm {
     try {
       const devices = new StateReader(s.devices, 'DEVICES');
       const timerDeadline = devices.u64('timerDeadline');
-      const console = fromBase64(devices.string('console', MAX_CONSOLE * 2), 'DEVICES: field console');
+      const console = devices.bytes('console', MAX_CONSOLE * 2);
       const dropped = devices.int('consoleDropped', 0, Number.MAX_SAFE_INTEGER);
       const parts: Partial<Record<StatePart, StateReader>> = {};
       for (const p of this.stateParts) {

@@ -15,13 +15,9 @@ import { XenStore } from '../xenstore.js';
 import type { SwitchPort, VirtualSwitch } from '../../net/switch.js';
 import { ETH_HEADER, ETH_MAX_FRAME, BROADCAST, encodeFrame, macFromString, macToString } from '../../net/ethernet.js';
 import { announcement } from '../../net/arp.js';
-import { MigrationStateError, type StateReader, type StateRecord } from '../../vmm/state-reader.js';
+import { MigrationStateError, base64, fromBase64, type StateReader, type StateRecord } from '../../vmm/state-reader.js';
 import { ringIndices, ringRecord } from './ring-state.js';
 
-const toBase64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
-function fromBase64(s: string): Uint8Array | undefined {
-  try { return Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); } catch { return undefined; }
-}
 
 export const NETIF = { RSP_OKAY: 0, RSP_ERROR: -1, RSP_DROPPED: -2, TXF_more_data: 1 << 2 } as const;
 export const TX_REQUEST = 12, TX_RESPONSE = 4, RX_REQUEST = 8, RX_RESPONSE = 8;
@@ -115,7 +111,7 @@ export class NetBackend implements DeviceBackend {
   save(d: PvDomain): StateRecord | false {
     const v = this.vifs.get(d.id);
     if (!v) return false;
-    return { ...v.refs, tx: ringRecord(v.tx), rx: ringRecord(v.rx), queue: v.queue.map(toBase64), broken: v.broken ?? false };
+    return { ...v.refs, tx: ringRecord(v.tx), rx: ringRecord(v.rx), queue: v.queue.map(base64), broken: v.broken ?? false };
   }
 
   restore(d: PvDomain, r: StateReader | false): void {
