@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import Tinypool from 'tinypool';
+import { defaultThreads } from './threads.js';
 import { runJob, type JobKind, type JobInput, type JobOutput } from './jobs.js';
 
 /** Options of a sweep. */
@@ -15,8 +16,6 @@ export interface SweepOptions {
   /** Called as each job finishes, with its index and how many have finished. */
   onDone?: (index: number, finished: number) => void;
 }
-
-import { defaultThreads } from './threads.js';
 
 export { defaultThreads };
 

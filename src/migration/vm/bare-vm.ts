@@ -33,16 +33,10 @@ export class BareVm implements HostedVm {
   get time(): bigint { return this.machine.time; }
 
   run(instructions: number): SliceResult {
-    const end = this.machine.progress + BigInt(instructions);
-    let e = this.machine.run(instructions);
-    while (e.reason === 'mmio') { // a probe of the transports: served here, the slice goes on
-      serveMmio(this.machine, this.bus, e);
-      const left = end - this.machine.progress;
-      if (left <= 0n) return { kind: 'running' };
-      e = this.machine.run(Number(left));
-    }
+    const e = this.machine.run(instructions);
     switch (e.reason) {
       case 'budget': case 'console': return { kind: 'running' };
+      case 'mmio': serveMmio(this.machine, this.bus, e); return { kind: 'running' }; // a probe of the transports: the slice ends early
       case 'halt': return { kind: 'halt', code: e.code ?? 0 };
       case 'not-present': return { kind: 'not-present', gfn: Number((e.pa! - RAM_BASE) / 4096n) };
       default: return { kind: 'crash', why: `exit ${e.reason} at pc 0x${e.pc.toString(16)}` };
