@@ -17,17 +17,14 @@
  */
 import type { Vm } from '../vmm/vm.js';
 import { MigrationStateError, base64, type StateReader, type StateRecord, type StateValue } from '../vmm/state-reader.js';
-import { hartContextState, hartContextFrom } from '../vmm/hart-context-state.js';
 import type { Hypervisor } from './hypervisor.js';
-import { GUEST_S_CSRS, type DomainLayout, type PvDomain } from './domain.js';
+import type { DomainLayout, PvDomain } from './domain.js';
 import { adoptDomain } from './builder.js';
 import { PageType, PAGE_TYPE_NAMES } from './frame-table.js';
 import { baseSatp } from './mmu-ops.js';
 import type { PortState } from './event-channels.js';
 import { errnoName } from './abi.js';
 
-/** The modes a PV vCPU runs in: its kernel in S, its processes in U. */
-const PV_MODES: [number, boolean][] = [[1, false], [0, false]];
 const TABLE_TYPES = { L1: PageType.L1, L2: PageType.L2, L3: PageType.L3 } as const;
 const MAX_PINNED = 1 << 20;
 
@@ -49,7 +46,7 @@ function portRecord([port, s]: [number, PortState]): StateValue {
   }
 }
 
-/** The domain's record, taken while its vCPU is off the hart. */
+/** The domain's record, taken while its vCPU is off the hart (the vCPU itself is in the VMM record). */
 export function saveDomain(hv: Hypervisor, d: PvDomain): StateRecord {
   const l = d.layout;
   return {
@@ -59,7 +56,6 @@ export function saveDomain(hv: Hypervisor, d: PvDomain): StateRecord {
       startInfoPfn: l.startInfoPfn, sharedInfoPfn: l.sharedInfoPfn, consolePfn: l.consolePfn, storePfn: l.storePfn,
       grantPfns: l.grantPfns, tablePfns: l.tablePfns, firstFreePfn: l.firstFreePfn, startInfoVa: l.startInfoVa,
     },
-    hart: hartContextState(d.hart),
     base: d.baseMfn === undefined ? false : { mfn: d.baseMfn, asid: d.baseAsid },
     trapHandler: d.trapHandler ?? false,
     ports: d.channels.bound().map(portRecord),
@@ -86,7 +82,6 @@ export function restoreDomain(hv: Hypervisor, vm: Vm, r: StateReader): PvDomain 
     }
   }
   const layout = readLayout(r.record('layout'), vm.p2m.frames.length);
-  const hart = hartContextFrom(r.record('hart'), GUEST_S_CSRS, PV_MODES);
   const trapHandler = r.isFalse('trapHandler') ? undefined : r.u64('trapHandler');
   if (trapHandler !== undefined && (trapHandler & 2n) !== 0n) throw new MigrationStateError(`${r.what}: trap handler 0x${trapHandler.toString(16)} is not 4-byte aligned`);
   const ports = r.list('ports', 1024).map(readPort);
@@ -94,7 +89,6 @@ export function restoreDomain(hv: Hypervisor, vm: Vm, r: StateReader): PvDomain 
 
   const d = adoptDomain(hv, vm, layout);
   try { d.channels.restore(ports); } catch (e) { throw new MigrationStateError(`${r.what}: ${(e as Error).message}`); }
-  d.hart = hart;
   d.trapHandler = trapHandler;
   for (const [mfn, type] of pinned) {
     const rc = hv.frames.pin(mfn, d.id, type);
@@ -112,10 +106,7 @@ export function restoreDomain(hv: Hypervisor, vm: Vm, r: StateReader): PvDomain 
 
 function readLayout(l: StateReader, pages: number): DomainLayout {
   const pfn = (name: string) => l.int(name, 0, pages - 1);
-  const pfns = (name: string, max: number) => {
-    const v = l.ints(name, max, 0, pages - 1);
-    return v;
-  };
+  const pfns = (name: string, max: number) => l.ints(name, max, 0, pages - 1);
   return {
     startInfoPfn: pfn('startInfoPfn'), sharedInfoPfn: pfn('sharedInfoPfn'), consolePfn: pfn('consolePfn'), storePfn: pfn('storePfn'),
     grantPfns: pfns('grantPfns', 32), tablePfns: pfns('tablePfns', 4096), firstFreePfn: l.int('firstFreePfn', 0, pages), startInfoVa: l.u64('startInfoVa'),

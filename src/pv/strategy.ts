@@ -31,6 +31,8 @@ import { saveDomain, restoreDomain } from './domain-state.js';
 import { quiesceBackends, saveBackends, restoreBackends } from './backends/backends-state.js';
 
 const MSTATUS_TVM = bit(20), MSTATUS_TW = bit(21);
+/** The modes a PV vCPU runs in: its kernel in S, its processes in U (never V=1). */
+const PV_MODES: [number, boolean][] = [[1, false], [0, false]];
 const SSIP = bit(IRQ.ssi);
 /** The traps a registered PV kernel takes itself: misaligned and access faults, breakpoint, ECALL from U, page faults. */
 export const PV_DELEGATED = [0, 1, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | bit(c), 0n);
@@ -90,7 +92,7 @@ export class PvStrategy implements Strategy, Migratable {
     return { pv: saveDomain(this.hv, d), 'pv-devices': saveBackends(this.backends, d) };
   }
   restoreVm(vm: Vm, state: StateReader, parts: Partial<Record<StatePart, StateReader>> = {}): void {
-    const hart = hartContextFrom(state.record('hart'), GUEST_S_CSRS, [[1, false], [0, false]]);
+    const hart = hartContextFrom(state.record('hart'), GUEST_S_CSRS, PV_MODES);
     if (!parts.pv || !parts['pv-devices']) throw new MigrationStateError('a PV domain needs its PV and PV_DEVICES records');
     this.onDestroy(vm);
     const d = restoreDomain(this.hv, vm, parts.pv);

@@ -139,9 +139,9 @@ export class VmmVm implements HostedVm {
       const dropped = devices.int('consoleDropped', 0, Number.MAX_SAFE_INTEGER);
       const parts: Partial<Record<StatePart, StateReader>> = {};
       for (const p of this.stateParts) {
-        const r = s.parts?.[p];
-        if (!r) throw new StreamError(`the stream has no ${p.toUpperCase().replace('-', '_')} record: a VM under ${this.strategy} needs one`);
-        parts[p] = new StateReader(r, p.toUpperCase().replace('-', '_'));
+        const r = s.parts?.[p], record = p.toUpperCase().replace('-', '_');
+        if (!r) throw new StreamError(`the stream has no ${record} record: a VM under ${this.strategy} needs one`);
+        parts[p] = new StateReader(r, record);
       }
       this.vmm.restoreVm(this.vm, new StateReader(s.vmm, `VMM (${this.strategy})`), parts);
       this.machine.setClockWords(s.clock.words);
