@@ -63,7 +63,7 @@ export async function migrateCommand(file: string, o: MigrateCliOptions): Promis
     return 2;
   }
   // The client starts once the guest's netfront has connected (the backend says Connected).
-  if (net) ((vm as VmmVm).vmm as unknown as PvStrategy).backends.store.watch('/local/domain/0/backend/vif/1/0/state', (_p, v) => { if (v === '4') net!.client.next(); });
+  if (net) ((vm as VmmVm).vmm as unknown as PvStrategy).netBackend!.whenConnected(1, () => net!.client.next());
   const out = (t: string) => { if (t) process.stdout.write(t); };
   for (let done = 0; done < o.after;) {
     const n = Math.min(1 << 22, o.after - done);

@@ -132,6 +132,11 @@ export class PvStrategy implements Strategy, Migratable {
     return this.backends.devices.find((b): b is BlockBackend => b instanceof BlockBackend);
   }
 
+  /** The network backend every domain of this hypervisor gets (when it was given a switch). */
+  get netBackend(): NetBackend | undefined {
+    return this.backends.devices.find((b): b is NetBackend => b instanceof NetBackend);
+  }
+
   /**
    * An event was sent to the VM from outside its own exits (a driver domain's response while the
    * vCPU was blocked): whether the vCPU has one to take, raising the upcall if the VM is on the hart.

@@ -33,7 +33,7 @@ describe('network handover', () => {
     const echoed: Uint8Array[] = [];
     const next = () => { if (sent < N) { const p = payload(sent++); expected = fnv(p, expected); client.send(guest, ETHERTYPE.LOCAL_EXPERIMENTAL, p); } };
     client.on(ETHERTYPE.LOCAL_EXPERIMENTAL, (f) => { expect(f.src).toBe(guest); echoed.push(f.payload); next(); });
-    (vm.vmm as unknown as PvStrategy).backends.store.watch('/local/domain/0/backend/vif/1/0/state', (_p, v) => { if (v === '4') next(); });
+    (vm.vmm as unknown as PvStrategy).netBackend!.whenConnected(vm.vm.id, next);
     client.arp.set(IP, { mac: guest, updates: 0, heard: 0 });
 
     for (let i = 0; i < 40 && echoed.length < 20; i++) vm.run(200_000);

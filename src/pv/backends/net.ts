@@ -65,6 +65,11 @@ export class NetBackend implements DeviceBackend {
     this.awaitFrontend(d);
   }
 
+  /** Calls `fn` whenever domain `domid`'s vif connects (its backend state becomes Connected): when a client may start. */
+  whenConnected(domid: number, fn: () => void): void {
+    this.backends.store.watch(`${this.paths(domid).back}/state`, (_p, value) => { if (value === String(STATE.Connected)) fn(); });
+  }
+
   private awaitFrontend(d: PvDomain): void {
     this.backends.store.watch(`${this.paths(d.id).front}/state`, (_p, value, writer) => { if (writer === d.id && value === String(STATE.Initialised)) this.connect(d); });
   }
